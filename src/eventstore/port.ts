@@ -114,7 +114,7 @@ export class WrongExpectedRevisionError extends Error {
 
 /** The store cannot be reached or refused to work; the caller should retry later (HTTP 503). */
 export class EventStoreUnavailableError extends Error {
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown) {
     super(message);
     this.name = 'EventStoreUnavailableError';
   }

@@ -73,7 +73,7 @@ export interface ReadStore {
 
 /** The read store cannot be reached; projections pause and retry, APIs answer 503. */
 export class ReadStoreUnavailableError extends Error {
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown) {
     super(message);
     this.name = 'ReadStoreUnavailableError';
   }

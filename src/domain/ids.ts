@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+
+/** The namespace of every UUIDv5 this service derives (itself a random UUID, fixed forever). */
+const CSCX_NAMESPACE = 'b7e1f0a4-3c52-4f8e-9d1a-6a2f0c9e4b13';
+
+/** RFC 4122 version-5 UUID: the same name always gives the same id, which is what makes retries idempotent. */
+export function uuidV5(name: string, namespace: string = CSCX_NAMESPACE): string {
+  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+  const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The event id of a Segment call: one per workspace and messageId, so a redelivery maps to the same event. */
+export const eventIdForMessage = (workspaceId: string, messageId: string): string =>
+  uuidV5(`segment-message:${workspaceId}:${messageId}`);
+
+/** A customer created from a Segment group gets an id derived from it, so concurrent calls agree on it. */
+export const customerIdForGroup = (workspaceId: string, groupId: string): string =>
+  'grp_' + uuidV5(`segment-group:${workspaceId}:${groupId}`).replace(/-/g, '').slice(0, 20);
+
+/** Identity keys: who a call is about when no customer is known yet. Hashed so no personal data is in names. */
+export type IdentityKind = 'user' | 'anonymous';
+export const identityKey = (workspaceId: string, kind: IdentityKind, value: string): string =>
+  `${kind === 'user' ? 'u' : 'a'}_` + uuidV5(`segment-identity:${workspaceId}:${kind}:${value}`).replace(/-/g, '').slice(0, 24);

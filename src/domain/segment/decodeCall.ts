@@ -1,0 +1,93 @@
+import { isLeft } from 'fp-ts/Either';
+import { createHash } from 'node:crypto';
+import { CALL_TYPES, callCodecs, CallType, SegmentCall } from './calls';
+import { FieldError, fieldErrorsOf } from './fieldErrors';
+
+/** Segment's limit for one call; larger calls are refused whole (413) or, inside a batch, rejected one by one. */
+export const MAX_CALL_BYTES = 32 * 1024;
+/** Deeper payloads are not product usage but abuse, and would make every later read of them expensive. */
+export const MAX_NESTING_DEPTH = 32;
+
+export type DecodeResult =
+  | { readonly ok: true; readonly call: SegmentCall }
+  | { readonly ok: false; readonly messageId?: string; readonly errors: readonly FieldError[] };
+
+/**
+ * Decodes one Segment call and normalises it: every call leaves with a messageId and a timestamp. Pure: the
+ * receipt time is an argument.
+ *
+ * `serializedBytes` is the size of the call as JSON, measured by the caller that already serialised it.
+ */
+export function decodeCall(input: unknown, receivedAt: Date, serializedBytes: number): DecodeResult {
+  const messageId = messageIdOf(input);
+  const fail = (errors: FieldError[]): DecodeResult => ({ ok: false, messageId, errors });
+
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return fail([{ path: '(call)', message: 'expected a Segment call object' }]);
+  }
+  if (serializedBytes > MAX_CALL_BYTES) {
+    return fail([{ path: '(call)', message: `call is ${serializedBytes} bytes; the limit is ${MAX_CALL_BYTES}` }]);
+  }
+  const tooDeep = firstPathDeeperThan(input, MAX_NESTING_DEPTH);
+  if (tooDeep) return fail([{ path: tooDeep, message: `nested deeper than ${MAX_NESTING_DEPTH} levels` }]);
+
+  const type = (input as { type?: unknown }).type;
+  if (typeof type !== 'string' || !(CALL_TYPES as string[]).includes(type)) {
+    return fail([{ path: 'type', message: `expected one of ${CALL_TYPES.join(', ')}, got ${JSON.stringify(type ?? null)}` }]);
+  }
+  const decoded = callCodecs[type as CallType].decode(input);
+  if (isLeft(decoded)) return fail(fieldErrorsOf(decoded.left));
+
+  const call = decoded.right as Record<string, unknown>;
+  if (call.userId === undefined && call.anonymousId === undefined) {
+    return fail([{ path: 'userId', message: 'userId or anonymousId is required' }]);
+  }
+  return { ok: true, call: normalise(call, input, receivedAt) };
+}
+
+function normalise(call: Record<string, unknown>, raw: object, receivedAt: Date): SegmentCall {
+  const received = receivedAt.toISOString();
+  return {
+    ...call,
+    messageId: (call.messageId as string | undefined) ?? contentMessageId(raw),
+    timestamp: chronologicalTimestamp(call, received),
+    receivedAt: received,
+  } as SegmentCall;
+}
+
+/**
+ * Segment's own rule: timestamp = receivedAt - (sentAt - originalTimestamp), which corrects device clocks. A call
+ * with none of these happened when we received it.
+ */
+function chronologicalTimestamp(call: Record<string, unknown>, receivedAt: string): string {
+  if (typeof call.timestamp === 'string') return new Date(call.timestamp).toISOString();
+  const original = typeof call.originalTimestamp === 'string' ? Date.parse(call.originalTimestamp) : NaN;
+  const sent = typeof call.sentAt === 'string' ? Date.parse(call.sentAt) : NaN;
+  if (!Number.isNaN(original) && !Number.isNaN(sent)) {
+    return new Date(Date.parse(receivedAt) - (sent - original)).toISOString();
+  }
+  return Number.isNaN(original) ? receivedAt : new Date(original).toISOString();
+}
+
+/**
+ * Calls from hand-written clients may lack a messageId. The id is then derived from the content, so a retry of
+ * the same call is still recognised as a duplicate.
+ */
+function contentMessageId(raw: object): string {
+  return 'content-' + createHash('sha256').update(JSON.stringify(raw)).digest('hex').slice(0, 40);
+}
+
+function messageIdOf(input: unknown): string | undefined {
+  const id = typeof input === 'object' && input !== null ? (input as { messageId?: unknown }).messageId : undefined;
+  return typeof id === 'string' ? id.slice(0, 100) : undefined;
+}
+
+function firstPathDeeperThan(value: unknown, limit: number, path: string[] = []): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (path.length >= limit) return path.join('.');
+  for (const key of Object.keys(value)) {
+    const found = firstPathDeeperThan((value as Record<string, unknown>)[key], limit, [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
+}
