@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import { decodeCall } from '../domain/segment/decodeCall';
+import type { SegmentCall } from '../domain/segment/calls';
+import type { FieldError } from '../domain/segment/fieldErrors';
+import {
+  SEGMENT_CALL_EVENT_TYPES,
+  SEGMENT_CALL_REJECTED,
+  SegmentCallMetadata,
+  SegmentCallRejectedData,
+} from '../domain/events';
+import { eventIdForMessage, uuidV5 } from '../domain/ids';
+import { routeCall } from '../domain/routing';
+import { customerStream, identityStream, rejectedStream } from '../domain/streams';
+import type { EventStore, NewEvent } from '../eventstore/port';
+import type { CustomerDirectory } from './customerDirectory';
+
+export interface IngestRequest {
+  readonly workspaceId: string;
+  readonly calls: readonly unknown[];
+  /** Serialized size of each call in bytes, when the caller knows it (for the 32 KB per-call limit). */
+  readonly callBytes: (index: number) => number;
+  readonly receivedAt: Date;
+  /** The HTTP request id, carried as correlation id. */
+  readonly correlationId: string;
+  /** Which entry point received the calls (webhook, tracking API, test sender). */
+  readonly source: string;
+}
+
+export interface RejectedCall {
+  readonly index: number;
+  readonly messageId?: string;
+  readonly errors: readonly FieldError[];
+}
+
+export interface StoredCall {
+  readonly index: number;
+  readonly eventId: string;
+  readonly messageId: string;
+  readonly streamName: string;
+  readonly call: SegmentCall;
+}
+
+export interface IngestSummary {
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly rejected: readonly RejectedCall[];
+  /** Calls stored by this request (duplicates excluded), for the live monitor. */
+  readonly stored: readonly StoredCall[];
+}
+
+const MAX_RAW_REJECTED_CHARS = 64 * 1024;
+
+/**
+ * Decodes a request's calls, files each valid one as an immutable event in its customer's (or identity's)
+ * stream, records invalid ones as rejections, and appends everything at once. Returns only after the store has
+ * made the events durable. Throws EventStoreUnavailableError when it cannot.
+ */
+export async function ingestSegmentCalls(
+  deps: { eventStore: EventStore; customers: CustomerDirectory },
+  request: IngestRequest,
+): Promise<IngestSummary> {
+  const { workspaceId, receivedAt, correlationId, source } = request;
+  const valid: { index: number; call: SegmentCall; eventId: string }[] = [];
+  const rejected: RejectedCall[] = [];
+  const seenInRequest = new Set<string>();
+  let duplicatesInRequest = 0;
+
+  request.calls.forEach((raw, index) => {
+    const result = decodeCall(raw, receivedAt, request.callBytes(index));
+    if (!result.ok) {
+      rejected.push({ index, messageId: result.messageId, errors: result.errors });
+      return;
+    }
+    const eventId = eventIdForMessage(workspaceId, result.call.messageId);
+    if (seenInRequest.has(eventId)) {
+      duplicatesInRequest += 1;
+      return;
+    }
+    seenInRequest.add(eventId);
+    valid.push({ index, call: result.call, eventId });
+  });
+
+  const lookup = await deps.customers.lookupFor(workspaceId, valid.map((v) => v.call));
+  const byStream = new Map<string, { events: NewEvent[]; calls: StoredCall[] }>();
+  const fileIn = (streamName: string) => {
+    let entry = byStream.get(streamName);
+    if (!entry) byStream.set(streamName, (entry = { events: [], calls: [] }));
+    return entry;
+  };
+
+  for (const { index, call, eventId } of valid) {
+    const route = routeCall(workspaceId, call, lookup);
+    const streamName =
+      route.kind === 'customer' ? customerStream(workspaceId, route.customerId) : identityStream(workspaceId, route.identityKey);
+    const metadata: SegmentCallMetadata = {
+      workspaceId,
+      messageId: call.messageId,
+      receivedAt: call.receivedAt,
+      correlationId,
+      causationId: call.messageId,
+      filedUnder: route.kind === 'customer' ? { customerId: route.customerId } : { identityKey: route.identityKey },
+      source,
+    };
+    const entry = fileIn(streamName);
+    entry.events.push({ id: eventId, type: SEGMENT_CALL_EVENT_TYPES[call.type], data: call, metadata: { ...metadata } });
+    entry.calls.push({ index, eventId, messageId: call.messageId, streamName, call });
+  }
+
+  if (rejected.length > 0) {
+    const entry = fileIn(rejectedStream(workspaceId));
+    for (const rejection of rejected) {
+      const rawCall = safeStringify(request.calls[rejection.index]).slice(0, MAX_RAW_REJECTED_CHARS);
+      const data: SegmentCallRejectedData = {
+        ...rejection,
+        rawCall,
+        receivedAt: receivedAt.toISOString(),
+        correlationId,
+        source,
+      };
+      // The same bad call retried is the same rejection: its id comes from its content.
+      const id = uuidV5(`segment-rejected:${workspaceId}:${createHash('sha256').update(rawCall).digest('hex')}`);
+      entry.events.push({ id, type: SEGMENT_CALL_REJECTED, data: { ...data }, metadata: { workspaceId, correlationId } });
+    }
+  }
+
+  const results = byStream.size
+    ? await deps.eventStore.appendToStreams(
+        [...byStream].map(([streamName, { events }]) => ({ streamName, events, expectedRevision: 'any' as const })),
+      )
+    : [];
+
+  const storedDuplicates = new Set(results.flatMap((r) => r.duplicates));
+  const stored = [...byStream.values()].flatMap((entry) => entry.calls).filter((c) => !storedDuplicates.has(c.eventId));
+  return {
+    accepted: stored.length,
+    duplicates: duplicatesInRequest + (valid.length - stored.length),
+    rejected,
+    stored,
+  };
+}
+
+function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

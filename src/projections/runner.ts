@@ -1,0 +1,143 @@
+import type { EventStore, RecordedEvent, Subscription } from '../eventstore/port';
+import { ReadStoreUnavailableError, ReadStore, WriteOp } from '../readstore/port';
+import { EventStoreUnavailableError } from '../eventstore/port';
+import type { Projection } from './projection';
+import { UnitOfWork } from './unitOfWork';
+import { DEAD_LETTERS, deadLetterOf } from './deadLetters/deadLetter';
+
+export const CHECKPOINTS = 'checkpoints';
+
+export interface CheckpointDoc {
+  readonly _id: string;
+  readonly position: number;
+  readonly updatedAt: string;
+}
+
+export interface RunnerOptions {
+  /** Name of the checkpoint; defaults to the projection's name. */
+  readonly checkpointId?: string;
+  /** Maps the projection's collection names to physical ones (a rebuild writes to a new version). */
+  readonly physicalName?: (collection: string) => string;
+  readonly batchSize?: number;
+  /** Attempts of a failing batch before its events are tried one by one and the poison ones dead-lettered. */
+  readonly attemptsBeforeDeadLetter?: number;
+  readonly onError?: (error: unknown, context: { projection: string; attempt: number }) => void;
+  readonly onBatch?: (events: readonly RecordedEvent[], checkpoint: number) => void;
+  /** Waits between attempts; tests and replays may shorten it. */
+  readonly backoffMs?: (attempt: number) => number;
+}
+
+const defaultBackoff = (attempt: number) => Math.min(5000, 50 * 2 ** (attempt - 1));
+
+const isTransient = (error: unknown) =>
+  error instanceof ReadStoreUnavailableError || error instanceof EventStoreUnavailableError;
+
+/**
+ * Runs one projection from its stored checkpoint: a catch-up subscription hands over batches; each batch is
+ * handled in a unit of work and written together with the new checkpoint. A store outage pauses the runner
+ * until the store is back. An event whose handling keeps failing is set aside as a dead letter, with the error
+ * and the event, and the others go on.
+ */
+export class ProjectionRunner {
+  private subscription?: Subscription;
+  private checkpoint = 0;
+  private stopping = false;
+  private readonly checkpointId: string;
+  private readonly physicalName: (collection: string) => string;
+
+  constructor(
+    private readonly eventStore: EventStore,
+    private readonly readStore: ReadStore,
+    readonly projection: Projection,
+    private readonly options: RunnerOptions = {},
+  ) {
+    this.checkpointId = options.checkpointId ?? projection.name;
+    this.physicalName = options.physicalName ?? ((name) => name);
+  }
+
+  get position(): number {
+    return this.checkpoint;
+  }
+
+  async start(): Promise<void> {
+    for (const { name, indexes } of this.projection.collections) {
+      await this.readStore.collection(this.physicalName(name), indexes);
+    }
+    await this.readStore.collection(DEAD_LETTERS, [['workspaceId', 'failedAt']]);
+    const checkpoints = await this.readStore.collection<CheckpointDoc>(CHECKPOINTS);
+    this.checkpoint = (await checkpoints.get(this.checkpointId))?.position ?? 0;
+    this.subscription = this.eventStore.subscribeToAll(
+      { after: BigInt(this.checkpoint), streamPrefixes: this.projection.streamPrefixes, batchSize: this.options.batchSize ?? 500 },
+      (events) => this.handleBatch(events),
+    );
+    this.subscription.done.catch((error) => {
+      if (!this.stopping) this.options.onError?.(error, { projection: this.projection.name, attempt: 0 });
+    });
+  }
+
+  /** Resolves once every event stored before the call has been projected and its checkpoint saved. */
+  caughtUp(): Promise<void> {
+    if (!this.subscription) return Promise.reject(new Error(`projection ${this.projection.name} is not running`));
+    return this.subscription.caughtUp();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.subscription?.stop();
+  }
+
+  private async handleBatch(batch: readonly RecordedEvent[]): Promise<void> {
+    const attemptsBeforeDeadLetter = this.options.attemptsBeforeDeadLetter ?? 3;
+    for (let attempt = 1; !this.stopping; attempt++) {
+      const events = batch.filter((e) => Number(e.position) > this.checkpoint);
+      if (events.length === 0) return;
+      try {
+        if (attempt <= attemptsBeforeDeadLetter) await this.apply(events);
+        else await this.applyOneByOne(events);
+        return;
+      } catch (error) {
+        this.options.onError?.(error, { projection: this.projection.name, attempt });
+        await sleep((this.options.backoffMs ?? defaultBackoff)(attempt));
+        // A store outage is no reason to give up on an event: stay on the batch until the store is back.
+        if (isTransient(error)) attempt = Math.min(attempt, attemptsBeforeDeadLetter);
+      }
+    }
+    throw new Error('projection stopped');
+  }
+
+  private async apply(events: readonly RecordedEvent[]): Promise<void> {
+    const uow = new UnitOfWork(this.readStore, this.physicalName);
+    await this.projection.prefetch?.(events, uow);
+    for (const event of events) await this.projection.handle(event, uow);
+    await this.commit(uow.writes(), events[events.length - 1]!);
+  }
+
+  /** Isolates the poison events of a failing batch: each event alone, dead-lettered if it still fails. */
+  private async applyOneByOne(events: readonly RecordedEvent[]): Promise<void> {
+    for (const event of events) {
+      const attempts = 2;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await this.apply([event]);
+          break;
+        } catch (error) {
+          if (isTransient(error)) throw error;
+          if (attempt < attempts) continue;
+          const letter = deadLetterOf(this.projection.name, event, error, (this.options.attemptsBeforeDeadLetter ?? 3) + attempts);
+          await this.commit([{ kind: 'put', collection: DEAD_LETTERS, doc: letter }], event);
+          break;
+        }
+      }
+    }
+  }
+
+  private async commit(writes: WriteOp[], last: RecordedEvent): Promise<void> {
+    const position = Number(last.position);
+    const checkpoint: CheckpointDoc = { _id: this.checkpointId, position, updatedAt: new Date().toISOString() };
+    await this.readStore.write([...writes, { kind: 'put', collection: CHECKPOINTS, doc: checkpoint }]);
+    this.checkpoint = position;
+    this.options.onBatch?.([last], position);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
