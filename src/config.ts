@@ -1,0 +1,37 @@
+import { resolve } from 'node:path';
+
+/** Everything the service reads from its environment, decoded once at start. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** Set: events go to EventStoreDB. Unset: the embedded SQLite store in dataDir. */
+  readonly eventStoreConnectionString?: string;
+  /** Set: read models go to MongoDB. Unset: embedded SQLite in dataDir. */
+  readonly mongodbUri?: string;
+  readonly mongodbDatabase: string;
+  readonly segmentWriteKey?: string;
+  readonly segmentSharedSecret?: string;
+  readonly adminToken?: string;
+  readonly publicUrl?: string;
+  readonly logLevel: string;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  const nonEmpty = (name: string) => (env[name] && env[name]!.trim() ? env[name]!.trim() : undefined);
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: resolve(env.DATA_DIR ?? './data'),
+    eventStoreConnectionString: nonEmpty('EVENTSTORE_CONNECTION_STRING'),
+    mongodbUri: nonEmpty('MONGODB_URI'),
+    mongodbDatabase: nonEmpty('MONGODB_DATABASE') ?? 'cscx_segment',
+    segmentWriteKey: nonEmpty('SEGMENT_WRITE_KEY'),
+    segmentSharedSecret: nonEmpty('SEGMENT_SHARED_SECRET'),
+    adminToken: nonEmpty('ADMIN_TOKEN'),
+    publicUrl: nonEmpty('PUBLIC_URL'),
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

@@ -1,0 +1,78 @@
+import { MAX_CALL_BYTES } from '../../domain/segment/decodeCall';
+import { HttpError } from '../httpError';
+
+export interface ParsedCalls {
+  readonly calls: readonly unknown[];
+  readonly isBatch: boolean;
+  /** The body's `context`, which Segment's HTTP API batch applies to every call in it. */
+  readonly batchContext?: Record<string, unknown>;
+  readonly writeKey?: string;
+  readonly callBytes: (index: number) => number;
+}
+
+export interface CallLimits {
+  /** Calls per request. */
+  readonly maxCalls: number;
+}
+
+/**
+ * Parses a body into Segment calls: one call (an object), a JSON array of calls (Webhooks (Actions) batching),
+ * or `{"batch": [...]}` (the HTTP Tracking API). Whole-request problems are thrown as 4xx; problems of single
+ * calls are left to the decoder so valid siblings are kept.
+ */
+export function parseCalls(raw: Buffer, contentType: string, limits: CallLimits): ParsedCalls {
+  if (contentType && !/^application\/([\w.+-]*\+)?json\b|^text\/plain\b/i.test(contentType)) {
+    throw new HttpError(415, 'unsupported_media_type', `Content-Type must be application/json, got ${contentType}`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    throw new HttpError(400, 'invalid_json', `the body is not valid JSON: ${(error as Error).message}`);
+  }
+
+  const writeKey = (o: Record<string, unknown>) => (typeof o.writeKey === 'string' ? o.writeKey : undefined);
+  if (Array.isArray(body)) return batch(body, raw.length, limits, undefined, undefined);
+  if (typeof body === 'object' && body !== null) {
+    const object = body as Record<string, unknown>;
+    if ('batch' in object) {
+      if (!Array.isArray(object.batch)) throw new HttpError(400, 'invalid_batch', 'batch must be an array of calls', { path: 'batch' });
+      const context = object.context;
+      const batchContext = typeof context === 'object' && context !== null && !Array.isArray(context) ? (context as Record<string, unknown>) : undefined;
+      return batch(object.batch, raw.length, limits, batchContext, writeKey(object));
+    }
+    if (raw.length > MAX_CALL_BYTES) {
+      throw new HttpError(413, 'call_too_large', `a single call may be at most ${MAX_CALL_BYTES} bytes; this one is ${raw.length}`);
+    }
+    return { calls: [body], isBatch: false, writeKey: writeKey(object), callBytes: () => raw.length };
+  }
+  throw new HttpError(400, 'invalid_body', 'the body must be a Segment call (object), an array of calls, or {"batch": [...]}');
+}
+
+function batch(
+  calls: unknown[],
+  bodyBytes: number,
+  limits: CallLimits,
+  batchContext: Record<string, unknown> | undefined,
+  writeKey: string | undefined,
+): ParsedCalls {
+  if (calls.length > limits.maxCalls) {
+    throw new HttpError(413, 'batch_too_large', `a batch may hold at most ${limits.maxCalls} calls; this one has ${calls.length}`);
+  }
+  const withContext = batchContext
+    ? calls.map((call) =>
+        typeof call === 'object' && call !== null && !Array.isArray(call)
+          ? { ...call, context: { ...batchContext, ...((call as { context?: object }).context ?? {}) } }
+          : call,
+      )
+    : calls;
+  // Measure only when a call could be over the limit: serializing every call of every batch would cost more than
+  // the rest of ingestion.
+  const sizes = new Map<number, number>();
+  const callBytes = (index: number) => {
+    if (bodyBytes <= MAX_CALL_BYTES) return bodyBytes;
+    if (!sizes.has(index)) sizes.set(index, Buffer.byteLength(JSON.stringify(withContext[index]) ?? ''));
+    return sizes.get(index)!;
+  };
+  return { calls: withContext, isBatch: true, batchContext, writeKey, callBytes };
+}

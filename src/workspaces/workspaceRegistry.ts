@@ -1,0 +1,94 @@
+import type { Collection, ReadStore } from '../readstore/port';
+import { generateSecret, secretsEqual, signatureMatches } from './secrets';
+import { DEFAULT_SETTINGS, WORKSPACE_ID, WORKSPACES, WorkspaceDoc, WorkspaceSettings } from './workspace';
+
+export interface NewWorkspace {
+  readonly id: string;
+  readonly name: string;
+  readonly writeKey?: string;
+  readonly sharedSecret?: string;
+  readonly adminToken?: string;
+  readonly settings?: Partial<WorkspaceSettings>;
+}
+
+/**
+ * Workspaces and their credentials. They are few and read on every request, so all of them are held in memory
+ * and written through to the read store. Credential checks visit every candidate (no early exit), so the time
+ * an answer takes says nothing about which key came close.
+ */
+export class WorkspaceRegistry {
+  private workspaces = new Map<string, WorkspaceDoc>();
+
+  private constructor(private readonly collection: Collection<WorkspaceDoc>) {}
+
+  static async open(readStore: ReadStore): Promise<WorkspaceRegistry> {
+    const registry = new WorkspaceRegistry(await readStore.collection<WorkspaceDoc>(WORKSPACES));
+    await registry.reload();
+    return registry;
+  }
+
+  async reload(): Promise<void> {
+    this.workspaces = new Map((await this.collection.find()).map((w) => [w._id, w]));
+  }
+
+  get(id: string): WorkspaceDoc | undefined {
+    return this.workspaces.get(id);
+  }
+
+  all(): WorkspaceDoc[] {
+    return [...this.workspaces.values()];
+  }
+
+  async create(spec: NewWorkspace, now = new Date()): Promise<WorkspaceDoc> {
+    if (!WORKSPACE_ID.test(spec.id)) throw new Error('workspace id must be 1-64 letters, digits or underscores');
+    if (this.workspaces.has(spec.id)) throw new Error(`workspace ${spec.id} exists already`);
+    const workspace: WorkspaceDoc = {
+      _id: spec.id,
+      name: spec.name,
+      writeKeys: [{ key: spec.writeKey ?? generateSecret('wk'), createdAt: now.toISOString() }],
+      sharedSecret: spec.sharedSecret ?? generateSecret('ss'),
+      adminToken: spec.adminToken ?? generateSecret('adm'),
+      settings: { ...DEFAULT_SETTINGS, ...spec.settings },
+      createdAt: now.toISOString(),
+    };
+    await this.save(workspace);
+    return workspace;
+  }
+
+  async save(workspace: WorkspaceDoc): Promise<void> {
+    await this.collection.put(workspace);
+    this.workspaces.set(workspace._id, workspace);
+  }
+
+  byWriteKey(key: string, now = new Date()): WorkspaceDoc | undefined {
+    let found: WorkspaceDoc | undefined;
+    for (const workspace of this.workspaces.values()) {
+      for (const candidate of workspace.writeKeys) {
+        const live = !candidate.expiresAt || Date.parse(candidate.expiresAt) > now.getTime();
+        if (secretsEqual(key, candidate.key) && live) found = workspace;
+      }
+    }
+    return found;
+  }
+
+  byAdminToken(token: string): WorkspaceDoc | undefined {
+    let found: WorkspaceDoc | undefined;
+    for (const workspace of this.workspaces.values()) if (secretsEqual(token, workspace.adminToken)) found = workspace;
+    return found;
+  }
+
+  /**
+   * The workspace whose shared secret signed the body. With batching on, Segment signs only the first element
+   * of the array (JSON.stringify of it), so that form is accepted too.
+   */
+  bySignature(signature: string, rawBody: Buffer, firstElementJson?: string, only?: string): WorkspaceDoc | undefined {
+    let found: WorkspaceDoc | undefined;
+    for (const workspace of this.workspaces.values()) {
+      if (only && workspace._id !== only) continue;
+      const whole = signatureMatches(workspace.sharedSecret, rawBody, signature);
+      const first = firstElementJson !== undefined && signatureMatches(workspace.sharedSecret, firstElementJson, signature);
+      if (whole || first) found = workspace;
+    }
+    return found;
+  }
+}
