@@ -1,16 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteEventStore } from '../../src/eventstore/sqlite/sqliteEventStore';
 import { eventStoreContract } from '../contracts/eventStore.contract';
 
-eventStoreContract('embedded SQLite', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cscx-es-'));
-  const file = join(dir, 'events.db');
+eventStoreContract('SQLite', async () => {
+  const folder = await mkdtemp(join(tmpdir(), 'cscx-events-'));
+  const filePath = join(folder, 'events.db');
   return {
-    store: await openSqliteEventStore(file),
-    reopen: () => openSqliteEventStore(file),
+    store: await openSqliteEventStore(filePath),
+    reopen: () => openSqliteEventStore(filePath),
     startsEmpty: true,
-    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    cleanup: () => rm(folder, { recursive: true, force: true }),
   };
 });
