@@ -1,16 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteEventStore } from '../../src/eventstore/sqlite/sqliteEventStore';
 import { eventStoreContract } from '../contracts/eventStore.contract';
 
-eventStoreContract('SQLite', async () => {
-  const folder = await mkdtemp(join(tmpdir(), 'cscx-events-'));
-  const filePath = join(folder, 'events.db');
+eventStoreContract('embedded SQLite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cscx-es-'));
+  const file = join(dir, 'events.db');
   return {
-    store: await openSqliteEventStore(filePath),
-    reopen: () => openSqliteEventStore(filePath),
+    store: await openSqliteEventStore(file),
+    reopen: () => openSqliteEventStore(file),
     startsEmpty: true,
-    cleanup: () => rm(folder, { recursive: true, force: true }),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
   };
 });
