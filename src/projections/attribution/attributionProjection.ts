@@ -22,15 +22,30 @@ import {
 import { IdentityGraph } from './identityGraph';
 
 /**
+ * A read model that follows attribution: it learns about each call once the call has a customer, whether at
+ * arrival or later, in the same batch (and the same rebuild) as the attribution itself.
+ */
+export interface AttributionListener {
+  readonly collections: Projection['collections'];
+  /** Streams beyond the Segment call streams whose events `onEvent` wants (e.g. configuration changes). */
+  readonly streamPrefixes?: readonly string[];
+  /** Every event handed to the projection, before attribution (calls and other events alike). */
+  onEvent?(event: RecordedEvent, uow: UnitOfWork): Promise<void>;
+  /** A call now belongs to `customerId`; `position` is the log position of the event that decided it. */
+  onAttributed(row: SegmentEventDoc, customerId: string, uow: UnitOfWork, position: number): Promise<void>;
+}
+
+/**
  * Builds the customer event log and decides, for every Segment call, which customer it belongs to: the group it
  * names, else the account its user was last grouped with, else nobody yet. Calls of nobody wait in a pending
  * list and are attributed, in their original order, the moment a group call or an identity merge tells us who
  * they belong to.
  */
-export const attributionProjection: Projection = {
+export const createAttributionProjection = (listeners: readonly AttributionListener[] = []): Projection => ({
   name: 'attribution',
-  streamPrefixes: SEGMENT_CALL_STREAM_PREFIXES,
+  streamPrefixes: [...new Set([...SEGMENT_CALL_STREAM_PREFIXES, ...listeners.flatMap((l) => l.streamPrefixes ?? [])])],
   collections: [
+    ...listeners.flatMap((l) => l.collections),
     { name: SEGMENT_EVENTS, indexes: [['workspaceId', 'customerId', 'sortKey'], ['workspaceId', 'customerId', 'callType', 'sortKey']] },
     { name: CUSTOMERS, indexes: [['workspaceId', 'name']] },
     { name: GROUP_LINKS, indexes: [['workspaceId', 'customerId']] },
@@ -54,12 +69,16 @@ export const attributionProjection: Projection = {
   },
 
   async handle(event, uow) {
+    for (const listener of listeners) await listener.onEvent?.(event, uow);
     const call = callOf(event);
     if (!call || call.type === 'delete') return;
     const metadata = event.metadata as unknown as SegmentCallMetadata;
     const workspaceId = metadata.workspaceId;
     const position = Number(event.position);
-    const graph = new IdentityGraph(uow, workspaceId, position);
+    const notify = async (row: SegmentEventDoc, customerId: string) => {
+      for (const listener of listeners) await listener.onAttributed(row, customerId, uow, position);
+    };
+    const graph = new IdentityGraph(uow, workspaceId, position, notify);
     const identities = identitiesOf(workspaceId, call);
     const userKey = identities.find((i) => i.kind === 'user')?.key;
     const anonymousKey = identities.find((i) => i.kind === 'anonymous')?.key;
@@ -119,13 +138,16 @@ export const attributionProjection: Projection = {
 
     if (customerId) {
       await graph.countActivity(customerId, call.timestamp);
+      await notify({ ...row, _pos: position }, customerId);
     } else {
       const on = waitingFor?.on ?? `identity:${await graph.canonicalKey(ownKey)}`;
       const reason = waitingFor?.reason ?? 'no account known yet for this user (no group call or context.groupId)';
       await graph.addPending(on, event.id, reason, call.timestamp);
     }
   },
-};
+});
+
+export const attributionProjection = createAttributionProjection();
 
 /**
  * The customer a group belongs to. A group nobody linked becomes a customer of its own when ingestion filed the

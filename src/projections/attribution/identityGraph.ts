@@ -20,6 +20,8 @@ export class IdentityGraph {
     private readonly uow: UnitOfWork,
     private readonly workspaceId: string,
     private readonly position: number,
+    /** Told about every call that gets its customer here (read models that follow attribution). */
+    private readonly onAttributed: (row: SegmentEventDoc, customerId: string) => Promise<void> = async () => undefined,
   ) {}
 
   async link(identityKey: string): Promise<IdentityLinkDoc | null> {
@@ -92,7 +94,10 @@ export class IdentityGraph {
         return { ...row, customerId, attribution: 'resolved-later' };
       });
     }
-    for (const row of resolved) await this.countActivity(customerId, row.timestamp);
+    for (const row of resolved) {
+      await this.countActivity(customerId, row.timestamp);
+      await this.onAttributed({ ...row, customerId, attribution: 'resolved-later' }, customerId);
+    }
     // Rows first, then the list: if a store applies the batch only partly, the list is still there to redo.
     await this.uow.update<UnresolvedDoc>(UNRESOLVED, id, this.position, () => null);
     return resolved.filter((row) => row.callType === 'group');
