@@ -1,0 +1,11 @@
+import type { Doc } from '../port';
+
+/** Documents are stored as JSON text; `JSON.parse` keeps a `__proto__` key as plain data (an own property). */
+export function serialize(doc: Doc): string {
+  if (typeof doc?._id !== 'string') throw new TypeError('A document needs a string _id');
+  return JSON.stringify(doc);
+}
+
+export function deserialize<T extends Doc>(json: string): T {
+  return JSON.parse(json) as T;
+}
