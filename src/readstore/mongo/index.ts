@@ -1,0 +1,1 @@
+export { openMongoReadStore } from './mongoReadStore';
