@@ -21,3 +21,12 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
   }
   expect.fail('expected the promise to reject, but it resolved');
 }
+
+/** Polls a condition between event-loop turns; fails after a bounded number of turns instead of hanging. */
+export async function eventually(condition: () => boolean, turns = 10_000): Promise<void> {
+  for (let turn = 0; turn < turns; turn++) {
+    if (condition()) return;
+    await yieldToEventLoop();
+  }
+  expect.fail(`condition not reached within ${turns} event-loop turns`);
+}

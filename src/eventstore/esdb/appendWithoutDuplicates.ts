@@ -7,9 +7,11 @@ import { readTail } from './streamReads';
 
 /**
  * How far back in the target stream to look for events of an earlier attempt whose claims were never written,
- * beyond the size of the append itself.
+ * beyond the size of the append itself. Kept small because these reads carry whole events. The usual case it
+ * covers: the server went down right after the append, so the claims failed and the caller got a 503; the retry
+ * comes after the restart (idempotency cache gone), before many other events reach the same stream.
  */
-const TAIL_MARGIN = 64;
+const TAIL_MARGIN = 16;
 
 /**
  * Appends one stream's events, skipping ids already stored anywhere.
@@ -20,7 +22,7 @@ const TAIL_MARGIN = 64;
  * 3. Then each appended id is claimed, and so is any id found in the tail without a claim.
  *
  * Remaining window: a crash (or a failed claim write) after step 2 leaves stored events without claims. A retry
- * still finds them while they are among the last `append size + 64` events of the same stream, and EventStoreDB's
+ * still finds them while they are among the last `append size + TAIL_MARGIN` events of the same stream, and EventStoreDB's
  * idempotency cache (expected revision `any`, in memory) also catches a retry to the same stream until the server
  * restarts. So a copy is stored twice only when claims were lost AND the retry goes to another stream, or comes
  * after the stream moved on by more than that tail AND after a server restart. Two concurrent appends of the same
