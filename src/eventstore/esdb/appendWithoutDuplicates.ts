@@ -22,10 +22,10 @@ const TAIL_MARGIN = 16;
  * 3. Then each appended id is claimed, and so is any id found in the tail without a claim.
  *
  * Remaining window: a crash (or a failed claim write) after step 2 leaves stored events without claims. A retry
- * still finds them while they are among the last `append size + TAIL_MARGIN` events of the same stream, and EventStoreDB's
- * idempotency cache (expected revision `any`, in memory) also catches a retry to the same stream until the server
- * restarts. So a copy is stored twice only when claims were lost AND the retry goes to another stream, or comes
- * after the stream moved on by more than that tail AND after a server restart. Two concurrent appends of the same
+ * still finds them while they are among the last `append size + TAIL_MARGIN` events of the same stream, and
+ * EventStoreDB's idempotency cache (expected revision `any`, in memory) also catches a retry to the same stream
+ * until the server restarts. So a copy is stored twice only when claims were lost AND the retry goes to another
+ * stream, or comes after the stream moved on by more than that tail AND after a server restart. Two concurrent appends of the same
  * new id to DIFFERENT streams can also both pass step 1. Read models are idempotent by event id, so such a copy is
  * never counted twice.
  */
