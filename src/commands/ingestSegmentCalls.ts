@@ -66,7 +66,7 @@ export async function ingestSegmentCalls(
   let duplicatesInRequest = 0;
 
   request.calls.forEach((raw, index) => {
-    const result = decodeCall(raw, receivedAt, request.callBytes(index));
+    const result = decodeCall(raw, receivedAt, () => request.callBytes(index));
     if (!result.ok) {
       rejected.push({ index, messageId: result.messageId, errors: result.errors });
       return;
@@ -139,10 +139,11 @@ export async function ingestSegmentCalls(
   };
 }
 
+/** The raw call for the dead letter. A call too deep to serialise is kept as a note, not as a crash. */
 function safeStringify(value: unknown): string {
   try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
+    return JSON.stringify(value) ?? 'null';
+  } catch (error) {
+    return JSON.stringify({ unserializable: (error as Error).message });
   }
 }

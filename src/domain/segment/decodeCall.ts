@@ -16,20 +16,21 @@ export type DecodeResult =
  * Decodes one Segment call and normalises it: every call leaves with a messageId and a timestamp. Pure: the
  * receipt time is an argument.
  *
- * `serializedBytes` is the size of the call as JSON, measured by the caller that already serialised it.
+ * `sizeOf` measures the call as JSON; it is asked only once the call is known to be a sanely nested object.
  */
-export function decodeCall(input: unknown, receivedAt: Date, serializedBytes: number): DecodeResult {
+export function decodeCall(input: unknown, receivedAt: Date, sizeOf: () => number): DecodeResult {
   const messageId = messageIdOf(input);
   const fail = (errors: FieldError[]): DecodeResult => ({ ok: false, messageId, errors });
 
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     return fail([{ path: '(call)', message: 'expected a Segment call object' }]);
   }
-  if (serializedBytes > MAX_CALL_BYTES) {
-    return fail([{ path: '(call)', message: `call is ${serializedBytes} bytes; the limit is ${MAX_CALL_BYTES}` }]);
-  }
   const tooDeep = firstPathDeeperThan(input, MAX_NESTING_DEPTH);
   if (tooDeep) return fail([{ path: tooDeep, message: `nested deeper than ${MAX_NESTING_DEPTH} levels` }]);
+  const bytes = sizeOf();
+  if (bytes > MAX_CALL_BYTES) {
+    return fail([{ path: '(call)', message: `call is ${bytes} bytes; the limit is ${MAX_CALL_BYTES}` }]);
+  }
 
   const type = (input as { type?: unknown }).type;
   if (typeof type !== 'string' || !(CALL_TYPES as string[]).includes(type)) {
