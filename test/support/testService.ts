@@ -7,6 +7,7 @@ import pino from 'pino';
 import { Config, configFromEnv } from '../../src/config';
 import { buildApp } from '../../src/http/app';
 import { openMongoReadStore } from '../../src/readstore/mongo';
+import type { EventStore } from '../../src/eventstore/port';
 import type { ReadStore } from '../../src/readstore/port';
 import { Services, startServices } from '../../src/service';
 
@@ -35,7 +36,7 @@ export const readEngines = (): ReadEngine[] => (process.env.MONGODB_URI ? ['sqli
  * when asked), with known credentials.
  */
 export async function startTestService(
-  options: { readEngine?: ReadEngine; dataDir?: string; config?: Partial<Config> } = {},
+  options: { readEngine?: ReadEngine; dataDir?: string; config?: Partial<Config>; eventStore?: EventStore } = {},
 ): Promise<TestService> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cscx-test-'));
   const writeKey = 'wk_test_' + randomUUID().slice(0, 8);
@@ -58,7 +59,7 @@ export async function startTestService(
     mongoDatabase = 'cscx_test_' + randomUUID().replace(/-/g, '').slice(0, 12);
     readStore = await openMongoReadStore(process.env.MONGODB_URI!, mongoDatabase);
   }
-  const services = await startServices(config, pino({ level: 'silent' }), { readStore });
+  const services = await startServices(config, pino({ level: 'silent' }), { readStore, eventStore: options.eventStore });
   const server = buildApp(services).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
