@@ -4,6 +4,7 @@ import type { IngestSummary } from '../../commands/ingestSegmentCalls';
 import type { Services } from '../../service';
 import { HttpError } from '../httpError';
 import { authenticateSender } from './authenticateSender';
+import { withinDeadline } from './deadline';
 import { parseCalls } from './parseCalls';
 import { readRawBody } from './readRawBody';
 
@@ -23,14 +24,16 @@ export function mountSegmentWebhook(router: Router, services: Services): void {
     const parse = () => (parsed ??= parseCalls(raw, ctx.get('content-type'), { maxCalls: WEBHOOK_MAX_CALLS }));
     const workspace = authenticateSender(ctx, services.workspaces, raw, () => safe(parse)?.writeKey);
     const { calls, callBytes } = parse();
-    const summary = await services.ingest({
-      workspaceId: workspace._id,
-      calls,
-      callBytes,
-      receivedAt,
-      correlationId: ctx.state.requestId as string,
-      source: 'segment-webhook',
-    });
+    const summary = await withinDeadline(
+      services.ingest({
+        workspaceId: workspace._id,
+        calls,
+        callBytes,
+        receivedAt,
+        correlationId: ctx.state.requestId as string,
+        source: 'segment-webhook',
+      }),
+    );
     answer(ctx, summary);
   };
   for (const path of ['/api/integrations/segment/webhook', '/api/integrations/segment/webhook/:workspaceId']) {
