@@ -48,7 +48,8 @@ ferretdb_accepts_connections() {
 
 ferretdb_stop() {
   if [ -n "${FERRETDB_PID:-}" ]; then
-    kill "$FERRETDB_PID" 2>/dev/null && wait "$FERRETDB_PID" 2>/dev/null
+    # `|| true`: the killed process's status must not become ours under `set -e`.
+    kill "$FERRETDB_PID" 2>/dev/null && wait "$FERRETDB_PID" 2>/dev/null || true
     FERRETDB_PID=""
   fi
   if [ -n "${FERRETDB_STATE_DIR:-}" ] && [ "${FERRETDB_KEEP_STATE:-}" != 1 ]; then
@@ -75,7 +76,8 @@ ferretdb_start() {
     waited=0
     while kill -0 "$FERRETDB_PID" 2>/dev/null && [ "$waited" -lt $((FERRETDB_START_TIMEOUT_S * 10)) ]; do
       if ferretdb_accepts_connections "$port"; then
-        export FERRETDB_PORT="$port" MONGODB_URI="mongodb://127.0.0.1:$port/"
+        # FERRETDB_BIN lets tests start instances of their own (e.g. to stop and restart one).
+        export FERRETDB_BIN FERRETDB_PORT="$port" MONGODB_URI="mongodb://127.0.0.1:$port/"
         echo "ferretdb.sh: FerretDB $FERRETDB_VERSION listening at $MONGODB_URI (log: $FERRETDB_LOG)" >&2
         return 0
       fi
@@ -83,7 +85,7 @@ ferretdb_start() {
       waited=$((waited + 1))
     done
     if kill -0 "$FERRETDB_PID" 2>/dev/null; then break; fi # alive but silent: a retry will not help
-    wait "$FERRETDB_PID" 2>/dev/null
+    wait "$FERRETDB_PID" 2>/dev/null || true
     echo "ferretdb.sh: FerretDB exited on start (attempt $attempt, port $port)" >&2
   done
   echo "ferretdb.sh: FerretDB did not accept connections within ${FERRETDB_START_TIMEOUT_S}s; log tail:" >&2

@@ -7,6 +7,7 @@
  * keeps projections portable and makes every write idempotent (a put replaces the whole document).
  */
 
+/** A JSON-like document. Arrays directly inside arrays are not portable: FerretDB 1.24 refuses them. */
 export interface Doc {
   readonly _id: string;
 }
@@ -25,13 +26,17 @@ export interface FieldCondition {
   readonly $exists?: boolean;
 }
 
-/** Every field must match (AND). A bare scalar means equality; an undefined value is ignored. */
+/**
+ * Every field must match (AND). A bare scalar means equality; an undefined value is ignored. Do not filter on
+ * fields that hold arrays: MongoDB matches their elements, the SQLite adapter compares the whole array.
+ */
 export type Filter = { readonly [field: string]: Scalar | FieldCondition | undefined };
 
 export type SortSpec = readonly (readonly [field: string, direction: 1 | -1])[];
 
 export interface FindOptions {
   readonly sort?: SortSpec;
+  /** At most this many documents; 0 means none (not "no limit" as in MongoDB). */
   readonly limit?: number;
   readonly skip?: number;
 }
@@ -42,6 +47,7 @@ export type IndexSpec = readonly string[];
 export interface Collection<T extends Doc> {
   readonly name: string;
   get(id: string): Promise<T | null>;
+  /** The documents found, in the order of `ids`, each once; missing ids are skipped. */
   getMany(ids: readonly string[]): Promise<T[]>;
   find(filter?: Filter, options?: FindOptions): Promise<T[]>;
   count(filter?: Filter): Promise<number>;

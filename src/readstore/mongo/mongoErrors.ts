@@ -1,4 +1,5 @@
 import {
+  MongoBulkWriteError,
   MongoNetworkError,
   MongoNotConnectedError,
   MongoOperationTimeoutError,
@@ -14,13 +15,23 @@ import { ReadStoreUnavailableError } from '../port';
  */
 const UNAVAILABLE_SERVER_CODES = new Set([6, 7, 89, 91, 189, 9001, 10107, 11600, 11602, 13435, 13436]);
 
+/**
+ * Socket errors that the driver (v7) sometimes lets through unwrapped, e.g. "This socket has been ended by the
+ * other party" (EPIPE) when a pooled connection is used just after the server went away.
+ */
+const SOCKET_ERROR_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'ENOTCONN']);
+
 export function isUnavailable(error: unknown): boolean {
+  // bulkWrite wraps driver errors (a refused connection, say) in a MongoBulkWriteError: look inside.
+  const wrapped: unknown = error instanceof MongoBulkWriteError ? error.errorResponse : undefined;
+  if (wrapped instanceof Error) return isUnavailable(wrapped);
   return (
     error instanceof MongoServerSelectionError ||
     error instanceof MongoNetworkError ||
     error instanceof MongoNotConnectedError ||
     error instanceof MongoServerClosedError ||
     error instanceof MongoOperationTimeoutError ||
+    (error instanceof Error && SOCKET_ERROR_CODES.has((error as NodeJS.ErrnoException).code ?? '')) ||
     (error instanceof MongoServerError && typeof error.code === 'number' && UNAVAILABLE_SERVER_CODES.has(error.code))
   );
 }
