@@ -5,6 +5,7 @@ import { requireAdmin } from './middleware/adminAuth';
 import { errorAnswers } from './middleware/errors';
 import { requestContext } from './middleware/requestContext';
 import { mountReadRoutes } from './read/readRoutes';
+import { mountTrackingApi } from './tracking/trackingApi';
 import { mountSegmentWebhook } from './webhook/segmentWebhook';
 
 /**
@@ -20,6 +21,7 @@ export function buildApp(services: Services): Koa {
     ctx.body = { status: 'ok' };
   });
   mountSegmentWebhook(open, services);
+  mountTrackingApi(open, services);
 
   const admin = new Router();
   admin.use(requireAdmin(services.workspaces));

@@ -1,0 +1,70 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { MAX_CALL_BYTES } from '../../domain/segment/decodeCall';
+import type { Services } from '../../service';
+import { authenticateSender } from '../webhook/authenticateSender';
+import { withinDeadline } from '../webhook/deadline';
+import { parseCalls, ParsedCalls } from '../webhook/parseCalls';
+import { readRawBody } from '../webhook/readRawBody';
+import { answer } from '../webhook/segmentWebhook';
+import { asSegmentLimitError, batchCalls, singleCallFor, TRACKING_CALL_TYPES, withSegmentLimits } from './trackingCalls';
+
+/** Segment's HTTP Tracking API limits: 32 KB per call, 500 KB and 2,500 calls per batch. */
+export const TRACKING_MAX_BATCH_BYTES = 500 * 1024;
+export const TRACKING_MAX_BATCH_CALLS = 2500;
+
+/**
+ * Segment's HTTP Tracking API (`POST /v1/track` ... `/v1/batch`), so Segment's, RudderStack's and Jitsu's SDKs
+ * can send to us directly (their `host` option). Same pipeline as the webhook; answers Segment's
+ * `{"success": true}` with our summary alongside.
+ */
+export function mountTrackingApi(router: Router, services: Services): void {
+  for (const type of TRACKING_CALL_TYPES) {
+    router.post(`/v1/${type}`, (ctx) =>
+      receive(ctx, services, MAX_CALL_BYTES, (parsed) => [singleCallFor(type, parsed)]),
+    );
+  }
+  router.post('/v1/batch', (ctx) => receive(ctx, services, TRACKING_MAX_BATCH_BYTES, batchCalls));
+
+  /** For senders' setup screens (the CSCX.AI destination's testAuthentication): is this write key valid? */
+  router.get('/api/integrations/segment/auth', (ctx) => {
+    const workspace = authenticateSender(ctx, services.workspaces, Buffer.alloc(0));
+    ctx.body = { success: true, workspace: { id: workspace._id, name: workspace.name } };
+  });
+}
+
+async function receive(
+  ctx: Context,
+  services: Services,
+  maxBodyBytes: number,
+  callsOf: (parsed: ParsedCalls) => readonly unknown[],
+): Promise<void> {
+  const receivedAt = new Date();
+  const raw = await readRawBody(ctx, maxBodyBytes).catch((error: unknown) => {
+    throw asSegmentLimitError(error);
+  });
+  let parsed: ParsedCalls | undefined;
+  const parse = () => (parsed ??= parseCalls(raw, ctx.get('content-type'), { maxCalls: TRACKING_MAX_BATCH_CALLS }));
+  const bodyWriteKey = () => {
+    try {
+      return parse().writeKey;
+    } catch {
+      return undefined; // the parse error is answered after authentication
+    }
+  };
+  const workspace = authenticateSender(ctx, services.workspaces, raw, bodyWriteKey);
+  const body = withSegmentLimits(parse);
+  const calls = callsOf(body);
+  const summary = await withinDeadline(
+    services.ingest({
+      workspaceId: workspace._id,
+      calls,
+      callBytes: body.callBytes,
+      receivedAt,
+      correlationId: ctx.state.requestId as string,
+      source: 'segment-tracking-api',
+    }),
+  );
+  answer(ctx, summary);
+  ctx.body = { success: true, ...(ctx.body as object) };
+}
