@@ -6,6 +6,7 @@ import { attributionProjection } from './projections/attribution/attributionProj
 import { AttributionQueries } from './projections/attribution/queries';
 import { readModelCustomerDirectory } from './projections/attribution/readModelDirectory';
 import { rejectedCallsProjection } from './projections/deadLetters/rejectedCallsProjection';
+import { LiveMonitor } from './live/liveMonitor';
 import { ProjectionRunner } from './projections/runner';
 import type { ReadStore } from './readstore/port';
 import { openEventStore, openReadStore } from './stores';
@@ -22,6 +23,8 @@ export interface Services {
   readonly bootstrap: BootstrapResult;
   readonly queries: AttributionQueries;
   readonly projections: readonly ProjectionRunner[];
+  /** What the live event monitor shows: each call's progress through ingestion and the projections. */
+  readonly live: LiveMonitor;
   ingest(request: IngestRequest): Promise<IngestSummary>;
   /** Resolves once every projection has processed every event stored before the call. */
   projectionsCaughtUp(): Promise<void>;
@@ -43,10 +46,12 @@ export async function startServices(config: Config, logger: Logger, overrides: S
     readStore,
     (workspaceId) => workspaces.get(workspaceId)?.settings.autoCreateCustomers ?? true,
   );
+  const live = new LiveMonitor(readStore, (error) => logger.warn({ err: error }, 'live monitor look-up failed'));
   const projections = [attributionProjection, rejectedCallsProjection].map(
     (projection) =>
       new ProjectionRunner(eventStore, readStore, projection, {
         onError: (error, context) => logger.warn({ err: error, ...context }, 'projection batch failed'),
+        onBatch: live.projected(projection.name),
       }),
   );
   for (const runner of projections) await runner.start();
@@ -60,11 +65,13 @@ export async function startServices(config: Config, logger: Logger, overrides: S
     bootstrap,
     queries: new AttributionQueries(readStore),
     projections,
-    ingest: (request) => ingestSegmentCalls({ eventStore, customers }, request),
+    live,
+    ingest: (request) => live.ingest(request, (r) => ingestSegmentCalls({ eventStore, customers }, r)),
     projectionsCaughtUp: async () => {
       await Promise.all(projections.map((p) => p.caughtUp()));
     },
     close: async () => {
+      live.close();
       for (const runner of projections) await runner.stop();
       await eventStore.close();
       await readStore.close();

@@ -109,7 +109,7 @@ export class ProjectionRunner {
     const uow = new UnitOfWork(this.readStore, this.physicalName);
     await this.projection.prefetch?.(events, uow);
     for (const event of events) await this.projection.handle(event, uow);
-    await this.commit(uow.writes(), events[events.length - 1]!);
+    await this.commit(uow.writes(), events);
   }
 
   /** Isolates the poison events of a failing batch: each event alone, dead-lettered if it still fails. */
@@ -124,19 +124,20 @@ export class ProjectionRunner {
           if (isTransient(error)) throw error;
           if (attempt < attempts) continue;
           const letter = deadLetterOf(this.projection.name, event, error, (this.options.attemptsBeforeDeadLetter ?? 3) + attempts);
-          await this.commit([{ kind: 'put', collection: DEAD_LETTERS, doc: letter }], event);
+          await this.commit([{ kind: 'put', collection: DEAD_LETTERS, doc: letter }], [event]);
           break;
         }
       }
     }
   }
 
-  private async commit(writes: WriteOp[], last: RecordedEvent): Promise<void> {
-    const position = Number(last.position);
+  /** Writes the batch's effects with its checkpoint, then tells `onBatch` which events are now projected. */
+  private async commit(writes: WriteOp[], events: readonly RecordedEvent[]): Promise<void> {
+    const position = Number(events[events.length - 1]!.position);
     const checkpoint: CheckpointDoc = { _id: this.checkpointId, position, updatedAt: new Date().toISOString() };
     await this.readStore.write([...writes, { kind: 'put', collection: CHECKPOINTS, doc: checkpoint }]);
     this.checkpoint = position;
-    this.options.onBatch?.([last], position);
+    this.options.onBatch?.(events, position);
   }
 }
 

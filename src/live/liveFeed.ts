@@ -1,0 +1,69 @@
+import type { LiveEvent, LiveEventDraft } from './liveEvent';
+
+export type LiveListener = (event: LiveEvent) => void;
+
+/**
+ * The in-process bus the live monitor listens to. Keeps the latest events of each workspace, so a monitor that
+ * opens (or reconnects) sees what just happened. Publishing never waits for listeners and never fails because
+ * of one: the feed is a view, ingestion must not depend on it.
+ */
+export class LiveFeed {
+  private seq = 0;
+  private readonly recentByWorkspace = new Map<string, LiveEvent[]>();
+  private readonly listeners = new Map<string, Set<LiveListener>>();
+  private readonly closeHandlers = new Set<() => void>();
+  private closed = false;
+
+  constructor(private readonly keepPerWorkspace = 500) {}
+
+  publish(drafts: readonly LiveEventDraft[], now = new Date()): void {
+    if (this.closed) return;
+    for (const draft of drafts) {
+      const event: LiveEvent = { ...draft, seq: ++this.seq, at: now.toISOString() };
+      const recent = this.recentByWorkspace.get(draft.workspaceId) ?? [];
+      recent.push(event);
+      if (recent.length > this.keepPerWorkspace) recent.splice(0, recent.length - this.keepPerWorkspace);
+      this.recentByWorkspace.set(draft.workspaceId, recent);
+      for (const listener of this.listeners.get(draft.workspaceId) ?? []) {
+        try {
+          listener(event);
+        } catch {
+          // a broken listener (a closed connection) must not stop the others
+        }
+      }
+    }
+  }
+
+  /** The workspace's latest events, oldest first, after a sequence number. */
+  recent(workspaceId: string, afterSeq = 0): LiveEvent[] {
+    return (this.recentByWorkspace.get(workspaceId) ?? []).filter((e) => e.seq > afterSeq);
+  }
+
+  hasListeners(workspaceId: string): boolean {
+    return (this.listeners.get(workspaceId)?.size ?? 0) > 0;
+  }
+
+  /** Listens to one workspace; `onClose` runs when the feed closes (the service stops). Returns the unsubscribe. */
+  subscribe(workspaceId: string, listener: LiveListener, onClose: () => void = () => undefined): () => void {
+    if (this.closed) {
+      onClose();
+      return () => undefined;
+    }
+    const set = this.listeners.get(workspaceId) ?? new Set();
+    set.add(listener);
+    this.listeners.set(workspaceId, set);
+    this.closeHandlers.add(onClose);
+    return () => {
+      set.delete(listener);
+      this.closeHandlers.delete(onClose);
+    };
+  }
+
+  /** Ends every subscription (so open event streams do not keep the server from stopping). */
+  close(): void {
+    this.closed = true;
+    for (const handler of [...this.closeHandlers]) handler();
+    this.closeHandlers.clear();
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,62 @@
+import type { IngestRequest, IngestSummary } from '../commands/ingestSegmentCalls';
+import { callTypeOfEvent } from '../domain/events';
+import type { RecordedEvent } from '../eventstore/port';
+import type { ReadStore } from '../readstore/port';
+import { emptyDraft, describeCall } from './liveEvent';
+import { LiveFeed } from './liveFeed';
+import { ingestedStages, receivedStages } from './ingestionStages';
+import { projectionStages } from './projectionStages';
+
+/**
+ * Feeds the live monitor from the two places a call's progress is known: ingestion (received, stored, rejected)
+ * and the projection runners' committed batches (attributed or unresolved, projected, failed). Read-model
+ * look-ups for a batch are made only while someone watches its workspace; otherwise the feed records the plain
+ * fact that the call was projected.
+ */
+export class LiveMonitor {
+  readonly feed = new LiveFeed();
+
+  constructor(
+    private readonly readStore: ReadStore,
+    private readonly onError: (error: unknown) => void = () => undefined,
+  ) {}
+
+  async ingest(request: IngestRequest, run: (request: IngestRequest) => Promise<IngestSummary>): Promise<IngestSummary> {
+    this.feed.publish(receivedStages(request));
+    const summary = await run(request);
+    this.feed.publish(ingestedStages(request, summary));
+    return summary;
+  }
+
+  /** The `onBatch` option of a projection runner. */
+  projected(projection: string): (events: readonly RecordedEvent[]) => void {
+    return (events) => {
+      const watched = events.some((e) => this.feed.hasListeners(String(e.metadata.workspaceId ?? '')));
+      if (!watched) {
+        this.feed.publish(plainProjected(projection, events));
+        return;
+      }
+      projectionStages(this.readStore, projection, events).then(
+        (drafts) => this.feed.publish(drafts),
+        (error) => {
+          this.onError(error);
+          this.feed.publish(plainProjected(projection, events));
+        },
+      );
+    };
+  }
+
+  close(): void {
+    this.feed.close();
+  }
+}
+
+const plainProjected = (projection: string, events: readonly RecordedEvent[]) =>
+  events
+    .filter((event) => callTypeOfEvent(event.type) !== undefined)
+    .map((event) => ({
+      ...emptyDraft(String(event.metadata.workspaceId ?? ''), 'projected' as const),
+      ...describeCall(event.data),
+      eventId: event.id,
+      projection,
+    }));
