@@ -15,6 +15,11 @@ export interface Config {
   readonly adminToken?: string;
   readonly publicUrl?: string;
   readonly logLevel: string;
+  /** Load shedding: calls waiting for a commit past which the webhook answers 429. */
+  readonly maxInFlightCalls: number;
+  /** Projection lag past which the webhook answers 503 (read models too far behind). */
+  readonly maxProjectionLagEvents: number;
+  readonly maxProjectionLagSeconds: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -33,5 +38,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: nonEmpty('ADMIN_TOKEN'),
     publicUrl: nonEmpty('PUBLIC_URL'),
     logLevel: env.LOG_LEVEL ?? 'info',
+    maxInFlightCalls: positive(env, 'MAX_IN_FLIGHT_CALLS', 20_000),
+    maxProjectionLagEvents: positive(env, 'MAX_PROJECTION_LAG_EVENTS', 200_000),
+    maxProjectionLagSeconds: positive(env, 'MAX_PROJECTION_LAG_SECONDS', 120),
   };
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${raw}`);
+  return value;
 }

@@ -8,6 +8,7 @@ import { readModelCustomerDirectory } from './projections/attribution/readModelD
 import { rejectedCallsProjection } from './projections/deadLetters/rejectedCallsProjection';
 import { LiveMonitor } from './live/liveMonitor';
 import { ProjectionRunner } from './projections/runner';
+import { Reliability, startReliability } from './reliability/reliability';
 import type { ReadStore } from './readstore/port';
 import { openEventStore, openReadStore } from './stores';
 import { bootstrapDefaultWorkspace, BootstrapResult } from './workspaces/bootstrap';
@@ -25,6 +26,8 @@ export interface Services {
   readonly projections: readonly ProjectionRunner[];
   /** What the live event monitor shows: each call's progress through ingestion and the projections. */
   readonly live: LiveMonitor;
+  /** Metrics, health and load shedding, dead-letter retries. */
+  readonly reliability: Reliability;
   ingest(request: IngestRequest): Promise<IngestSummary>;
   /** Resolves once every projection has processed every event stored before the call. */
   projectionsCaughtUp(): Promise<void>;
@@ -55,6 +58,18 @@ export async function startServices(config: Config, logger: Logger, overrides: S
       }),
   );
   for (const runner of projections) await runner.start();
+  const reliability = startReliability({
+    eventStore,
+    readStore,
+    runners: projections,
+    logger,
+    ingest: (request) => live.ingest(request, (r) => ingestSegmentCalls({ eventStore, customers }, r)),
+    limits: {
+      maxInFlightCalls: config.maxInFlightCalls,
+      maxLagEvents: config.maxProjectionLagEvents,
+      maxLagSeconds: config.maxProjectionLagSeconds,
+    },
+  });
 
   return {
     config,
@@ -66,11 +81,13 @@ export async function startServices(config: Config, logger: Logger, overrides: S
     queries: new AttributionQueries(readStore),
     projections,
     live,
-    ingest: (request) => live.ingest(request, (r) => ingestSegmentCalls({ eventStore, customers }, r)),
+    reliability,
+    ingest: reliability.ingest,
     projectionsCaughtUp: async () => {
       await Promise.all(projections.map((p) => p.caughtUp()));
     },
     close: async () => {
+      reliability.stop();
       live.close();
       for (const runner of projections) await runner.stop();
       await eventStore.close();

@@ -1,7 +1,12 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Services } from '../service';
+import { httpMetrics } from '../observability/httpMetrics';
+import { admissionGate } from './admission/admissionGate';
+import { mountDeadLetterRoutes } from './deadLetters/deadLetterRoutes';
+import { mountHealthRoutes } from './health/healthRoutes';
 import { requireAdmin } from './middleware/adminAuth';
+import { mountOpenApi } from './openapi/openApiRoute';
 import { errorAnswers } from './middleware/errors';
 import { requestContext } from './middleware/requestContext';
 import { mountMonitorStream } from './monitor/monitorStream';
@@ -20,20 +25,23 @@ export function buildApp(services: Services): Koa {
   app.silent = true; // errors are answered and logged by errorAnswers
 
   const open = new Router();
-  open.get('/healthz', (ctx) => {
-    ctx.body = { status: 'ok' };
-  });
+  mountHealthRoutes(open, services.reliability);
+  mountOpenApi(open);
   mountSegmentWebhook(open, services);
   mountTrackingApi(open, services);
-  mountMonitorStream(open, services.live.feed, services.workspaces); // checks the token itself (EventSource: ?token=)
+  // The stream checks the token itself: EventSource cannot send headers, so it may come as ?token=.
+  mountMonitorStream(open, { feed: services.live.feed, workspaces: services.workspaces, callProjections: () => services.live.callProjections(services.projections) });
 
   const admin = new Router();
   admin.use(requireAdmin(services.workspaces));
   mountReadRoutes(admin, services);
   mountWorkspaceRoutes(admin, services);
+  mountDeadLetterRoutes(admin, { readStore: services.readStore, retry: services.reliability.deadLetters });
 
   app.use(requestContext(services.logger));
+  app.use(httpMetrics(services.reliability.metrics));
   app.use(errorAnswers);
+  app.use(admissionGate(services.reliability.admission));
   app.use(serveUi());
   app.use(open.routes());
   app.use(open.allowedMethods());

@@ -40,6 +40,8 @@ const isTransient = (error: unknown) =>
  */
 export class ProjectionRunner {
   private subscription?: Subscription;
+  /** Batches and `runExclusive` work take turns on this chain, so they never interleave. */
+  private turns: Promise<unknown> = Promise.resolve();
   private checkpoint = 0;
   private stopping = false;
   private readonly checkpointId: string;
@@ -68,7 +70,7 @@ export class ProjectionRunner {
     this.checkpoint = (await checkpoints.get(this.checkpointId))?.position ?? 0;
     this.subscription = this.eventStore.subscribeToAll(
       { after: BigInt(this.checkpoint), streamPrefixes: this.projection.streamPrefixes, batchSize: this.options.batchSize ?? 500 },
-      (events) => this.handleBatch(events),
+      (events) => this.inTurn(() => this.handleBatch(events)),
     );
     this.subscription.done.catch((error) => {
       if (!this.stopping) this.options.onError?.(error, { projection: this.projection.name, attempt: 0 });
@@ -79,6 +81,20 @@ export class ProjectionRunner {
   caughtUp(): Promise<void> {
     if (!this.subscription) return Promise.reject(new Error(`projection ${this.projection.name} is not running`));
     return this.subscription.caughtUp();
+  }
+
+  /**
+   * Runs work between two batches (a dead-letter retry), with the physical collection names the projection
+   * writes to, so it never races a batch on the same documents.
+   */
+  runExclusive<T>(work: (physicalName: (collection: string) => string) => Promise<T>): Promise<T> {
+    return this.inTurn(() => work(this.physicalName));
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.turns.then(work);
+    this.turns = run.catch(() => undefined);
+    return run;
   }
 
   async stop(): Promise<void> {

@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { CALL_TYPES } from '../../domain/segment/calls';
 import type { CustomerDoc, SegmentEventDoc } from '../../projections/attribution/documents';
-import { DEAD_LETTERS, DeadLetterDoc } from '../../projections/deadLetters/deadLetter';
+import { DEAD_LETTER_STATUSES, DEAD_LETTERS, DeadLetterDoc } from '../../projections/deadLetters/deadLetter';
 import type { Services } from '../../service';
 import type { WorkspaceDoc } from '../../workspaces/workspace';
 import { HttpError } from '../httpError';
@@ -61,8 +61,12 @@ export function mountReadRoutes(router: Router, services: Services): void {
 
   router.get('/api/integrations/segment/dlq', async (ctx) => {
     const limit = parseLimit(query(ctx, 'limit'), 100, 1000);
+    const status = query(ctx, 'status');
+    if (status !== undefined && !(DEAD_LETTER_STATUSES as string[]).includes(status)) {
+      throw new HttpError(400, 'invalid_status', `status must be one of ${DEAD_LETTER_STATUSES.join(', ')}`, { path: 'status' });
+    }
     const letters = await (await services.readStore.collection<DeadLetterDoc>(DEAD_LETTERS)).find(
-      { workspaceId: workspaceOf(ctx) },
+      { workspaceId: workspaceOf(ctx), status },
       { sort: [['failedAt', -1]], limit },
     );
     ctx.body = { deadLetters: letters.map(({ _id, ...letter }) => ({ id: _id, ...letter })) };

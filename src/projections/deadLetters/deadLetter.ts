@@ -22,8 +22,18 @@ export interface DeadLetterDoc extends Doc {
   readonly stack?: string;
   /** The rejected call as received, or the failed event as stored (JSON text: keys such as `$set` stay data). */
   readonly payload: string;
-  readonly status: 'open' | 'retried';
+  /** `open` until a retry succeeds (`resolved`); a failed retry leaves it open and records why. */
+  readonly status: DeadLetterStatus;
+  readonly retries?: number;
+  readonly lastRetryAt?: string;
+  readonly lastRetryErrors?: readonly { readonly path: string; readonly message: string }[];
+  readonly resolvedAt?: string;
+  /** A resolved rejected call: the event it became. */
+  readonly resolvedEventId?: string;
 }
+
+export type DeadLetterStatus = 'open' | 'resolved';
+export const DEAD_LETTER_STATUSES: readonly DeadLetterStatus[] = ['open', 'resolved'];
 
 export function deadLetterOf(projection: string, event: RecordedEvent, error: unknown, attempts: number): DeadLetterDoc {
   const err = error instanceof Error ? error : new Error(String(error));
@@ -41,7 +51,7 @@ export function deadLetterOf(projection: string, event: RecordedEvent, error: un
     position: Number(event.position),
     attempts,
     stack: err.stack,
-    payload: JSON.stringify({ type: event.type, data: event.data, metadata: event.metadata }),
+    payload: JSON.stringify({ type: event.type, data: event.data, metadata: event.metadata, revision: String(event.revision) }),
     status: 'open',
   };
 }

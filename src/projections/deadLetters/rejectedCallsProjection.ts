@@ -10,6 +10,8 @@ export const rejectedCallsProjection: Projection = {
   collections: [{ name: DEAD_LETTERS, indexes: [['workspaceId', 'failedAt']] }],
   async handle(event, uow) {
     if (event.type !== SEGMENT_CALL_REJECTED) return;
+    // A letter already there may have been retried since: re-delivery must not reopen it.
+    if (await uow.get(DEAD_LETTERS, `rejected:${event.id}`)) return;
     const data = event.data as unknown as SegmentCallRejectedData;
     const letter: DeadLetterDoc = {
       _id: `rejected:${event.id}`,

@@ -1,0 +1,23 @@
+import type { Context, Next } from 'koa';
+import type { ServiceMetrics } from './metrics';
+
+const WEBHOOK_PREFIX = '/api/integrations/segment/webhook';
+
+/**
+ * Counts and times every request by its route pattern (never the raw path: ids would explode the label set),
+ * and webhook answers separately as the ack latency Segment sees. Sits outside the error middleware, so it
+ * records the status that was really sent.
+ */
+export function httpMetrics(metrics: ServiceMetrics) {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    const started = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = (ctx as Context & { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
+      metrics.httpRequest(ctx.method, String(route), ctx.status, seconds);
+      if (ctx.path.startsWith(WEBHOOK_PREFIX) && ctx.method !== 'GET') metrics.webhookAnswered(ctx.status, seconds);
+    }
+  };
+}

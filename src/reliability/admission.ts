@@ -1,0 +1,122 @@
+import type { IngestRequest, IngestSummary } from '../commands/ingestSegmentCalls';
+import { EventStoreUnavailableError } from '../eventstore/port';
+import type { Logger } from 'pino';
+import type { ServiceMetrics } from '../observability/metrics';
+import type { HealthMonitor } from './healthMonitor';
+
+export interface AdmissionLimits {
+  /** Calls whose append may be pending at once; past it new requests get 429 (Segment retries them). */
+  readonly maxInFlightCalls: number;
+}
+
+export const DEFAULT_ADMISSION_LIMITS: AdmissionLimits = { maxInFlightCalls: 20_000 };
+
+/** The service cannot take the request now; the client should retry after `retryAfterSeconds`. */
+export class OverloadedError extends Error {
+  constructor(
+    readonly status: 429 | 503,
+    readonly reason: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = 'OverloadedError';
+  }
+}
+
+type Ingest = (request: IngestRequest) => Promise<IngestSummary>;
+
+/**
+ * Bounds the work the webhook takes on: a request is refused (429) when the calls already waiting for a commit
+ * would exceed the limit, or (503) while the event store is down or projections are too far behind. Refusing
+ * early keeps the latency of accepted requests bounded (the webhook's own deadline answers 503 for an append
+ * that still takes too long; its retry is then a duplicate, so nothing acknowledged is lost and nothing doubles).
+ */
+export class Admission {
+  private inFlightCalls = 0;
+
+  constructor(
+    private readonly health: HealthMonitor,
+    private readonly metrics: ServiceMetrics,
+    private readonly logger: Logger,
+    readonly limits: AdmissionLimits = DEFAULT_ADMISSION_LIMITS,
+  ) {}
+
+  get inFlight(): number {
+    return this.inFlightCalls;
+  }
+
+  /**
+   * Cheap check before the body is read: throws OverloadedError when the request cannot be taken anyway. While
+   * the event store is marked down, the request waits for one shared probe, so recovery is seen at once.
+   */
+  async precheck(): Promise<void> {
+    if (!this.health.eventStoreUp) await this.health.probe();
+    const refusal = this.health.refusalReason();
+    if (refusal) throw this.refuse(503, 'degraded', refusal, 5);
+    if (this.inFlightCalls >= this.limits.maxInFlightCalls) throw this.refuse(429, 'backlog', 'too many calls waiting to be stored', 1);
+  }
+
+  guard(ingest: Ingest): Ingest {
+    return async (request) => {
+      await this.precheck();
+      const calls = request.calls.length;
+      if (this.inFlightCalls > 0 && this.inFlightCalls + calls > this.limits.maxInFlightCalls) {
+        throw this.refuse(429, 'backlog', 'too many calls waiting to be stored', 1);
+      }
+      this.track(calls);
+      try {
+        const summary = await ingest(request).finally(() => this.track(-calls));
+        this.count(request, summary);
+        this.log(request, summary);
+        return summary;
+      } catch (error) {
+        if (error instanceof EventStoreUnavailableError) {
+          this.health.eventStoreFailed();
+          this.metrics.requestShed('event-store-unavailable');
+        }
+        throw error;
+      }
+    };
+  }
+
+  /** One line per request: its id, what happened, and the message ids (all of them at debug level). */
+  private log(request: IngestRequest, summary: IngestSummary): void {
+    const messageIds = summary.stored.map((s) => s.messageId);
+    const rejected = summary.rejected.map((r) => ({ index: r.index, messageId: r.messageId, errors: r.errors.slice(0, 3) }));
+    const line = { requestId: request.correlationId, workspaceId: request.workspaceId, accepted: summary.accepted, duplicates: summary.duplicates };
+    if (rejected.length > 0) this.logger.warn({ ...line, rejected }, 'segment calls rejected');
+    if (this.logger.isLevelEnabled('debug')) this.logger.debug({ ...line, messageIds }, 'segment calls stored');
+    else this.logger.info({ ...line, messageIds: messageIds.slice(0, 10), more: Math.max(0, messageIds.length - 10) }, 'segment calls stored');
+  }
+
+  private track(delta: number): void {
+    this.inFlightCalls += delta;
+    this.metrics.setInFlightCalls(this.inFlightCalls);
+  }
+
+  private refuse(status: 429 | 503, reason: string, message: string, retryAfterSeconds: number): OverloadedError {
+    this.metrics.requestShed(reason);
+    return new OverloadedError(status, reason, message, retryAfterSeconds);
+  }
+
+  private count(request: IngestRequest, summary: IngestSummary): void {
+    const typeAt = (index: number) => {
+      const type = (request.calls[index] as { type?: unknown } | null)?.type;
+      return typeof type === 'string' && type.length <= 20 ? type : 'invalid';
+    };
+    const settled = new Set<number>();
+    const byType = new Map<string, number>();
+    for (const call of summary.stored) {
+      settled.add(call.index);
+      byType.set(call.call.type, (byType.get(call.call.type) ?? 0) + 1);
+    }
+    for (const [type, n] of byType) this.metrics.callsSeen(type, 'accepted', n);
+    for (const rejection of summary.rejected) {
+      settled.add(rejection.index);
+      this.metrics.callsSeen(typeAt(rejection.index), 'rejected');
+    }
+    if (summary.duplicates === 0) return;
+    for (let i = 0; i < request.calls.length; i++) if (!settled.has(i)) this.metrics.callsSeen(typeAt(i), 'duplicate');
+  }
+}
