@@ -44,7 +44,8 @@ async function receive(
     throw asSegmentLimitError(error);
   });
   let parsed: ParsedCalls | undefined;
-  const parse = () => (parsed ??= parseCalls(raw, ctx.get('content-type'), { maxCalls: TRACKING_MAX_BATCH_CALLS }));
+  const contentType = declaredJson(ctx.get('content-type'));
+  const parse = () => (parsed ??= parseCalls(raw, contentType, { maxCalls: TRACKING_MAX_BATCH_CALLS }));
   const bodyWriteKey = () => {
     try {
       return parse().writeKey;
@@ -67,4 +68,13 @@ async function receive(
   );
   answer(ctx, summary);
   ctx.body = { success: true, ...(ctx.body as object) };
+}
+
+/**
+ * RudderStack's Node SDK posts its gzipped JSON batches as `application/x-www-form-urlencoded` (axios' default
+ * for a Buffer), and RudderStack's and Segment's servers read them as JSON anyway; so do we. Other non-JSON
+ * types are still refused (415).
+ */
+function declaredJson(contentType: string): string {
+  return /^application\/x-www-form-urlencoded\b/i.test(contentType) ? 'application/json' : contentType;
 }
