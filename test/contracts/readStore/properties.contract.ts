@@ -56,9 +56,10 @@ const filter: fc.Arbitrary<Filter> = fc.dictionary(fc.constantFrom(...FILTER_FIE
   maxKeys: 2,
 });
 
+const direction = fc.constantFrom(1 as const, -1 as const);
 const sortSpec: fc.Arbitrary<SortSpec> = fc
   .uniqueArray(fc.constantFrom(...SORT_FIELDS), { minLength: 1, maxLength: 2 })
-  .chain((fields) => fc.tuple(...fields.map((field) => fc.tuple(fc.constant(field), fc.constantFrom(1 as const, -1 as const)))));
+  .chain((fields) => fc.tuple(...fields.map((field) => fc.tuple(fc.constant(field), direction))));
 
 const writeOp: fc.Arbitrary<WriteOp> = fc.oneof(
   fc.record({

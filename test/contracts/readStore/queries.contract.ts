@@ -12,8 +12,10 @@ type Person = Doc & {
 
 /** Each person is there to tell one operator's edge apart from another's. */
 const people: Person[] = [
-  { _id: 'ann', name: 'Ann', age: 34, active: true, traits: { email: 'ann@x.io', plan: { tier: 'pro', seats: 5 } } },
-  { _id: 'bob', name: 'Bob', age: 27.5, active: false, traits: { email: 'bob@x.io', plan: { tier: 'free', seats: 1 } } },
+  { _id: 'ann', name: 'Ann', age: 34, active: true,
+    traits: { email: 'ann@x.io', plan: { tier: 'pro', seats: 5 } } },
+  { _id: 'bob', name: 'Bob', age: 27.5, active: false,
+    traits: { email: 'bob@x.io', plan: { tier: 'free', seats: 1 } } },
   { _id: 'cid', name: 'Cid', age: '34', active: true, traits: { email: null } },
   { _id: 'dee', name: null, age: null, traits: { plan: { tier: 'pro', seats: 20 } } },
   { _id: 'eve', age: true, active: true },

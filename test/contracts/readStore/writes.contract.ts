@@ -20,7 +20,7 @@ export function writesContract(open: OpenReadStore): void {
       expect(await snapshot(store(), 'checkpoints')).to.deep.equal([{ _id: 'projection', position: 7 }]);
     });
 
-    it('a put then a delete of the same id in one call leaves nothing; a delete then a put leaves the put', async () => {
+    it('a put then a delete of one id in one call leaves nothing; a delete then a put leaves the put', async () => {
       await store().write([
         { kind: 'put', collection: 'docs', doc: { _id: 'gone' } },
         { kind: 'delete', collection: 'docs', id: 'gone' },
