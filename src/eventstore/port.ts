@@ -90,7 +90,8 @@ export interface Subscription {
 export interface EventStore {
   /**
    * Appends to several streams. Each stream's append is atomic; the embedded engine makes the whole call atomic,
-   * EventStoreDB does not (a retry after a partial failure is safe because event ids deduplicate).
+   * EventStoreDB does not (a retry after a partial failure is safe because event ids deduplicate). Callers give
+   * each event id once per call: one id in two streams of the same call may be stored in both on EventStoreDB.
    */
   appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;

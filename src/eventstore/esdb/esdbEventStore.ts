@@ -12,6 +12,7 @@ import type {
 } from '../port';
 import { newestWantedPosition, readAllForward } from './allReads';
 import { appendWithoutDuplicates } from './appendWithoutDuplicates';
+import { mapConcurrently } from './concurrency';
 import { withPortErrors } from './errors';
 import { toPositionedEvent } from './recordedEvent';
 import { readRecorded, toEsdbReadOptions } from './streamReads';
@@ -33,18 +34,23 @@ export async function openEsdbEventStore(connectionString: string): Promise<Even
   return store;
 }
 
+/** Streams appended at once; each append is a few round trips (claims, tail, append, claims). */
+const APPEND_CONCURRENCY = 32;
+
 class EsdbEventStore implements EventStore {
   private readonly subscriptions = new Set<EsdbSubscription>();
 
   constructor(private readonly client: EventStoreDBClient) {}
 
-  /** Stream by stream, in order: each stream's appends see the claims written for the streams before it. */
+  /**
+   * Streams are appended concurrently (a Segment batch can touch thousands of identity streams, and the answer
+   * is due within 5 seconds). An id given for two streams of one call is therefore not deduplicated between them;
+   * ingestion never does that (it deduplicates a request's messageIds before appending).
+   */
   appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
-    return withPortErrors(async () => {
-      const results: AppendResult[] = [];
-      for (const append of appends) results.push(await appendWithoutDuplicates(this.client, append));
-      return results;
-    });
+    return withPortErrors(() =>
+      mapConcurrently(appends, APPEND_CONCURRENCY, (append) => appendWithoutDuplicates(this.client, append)),
+    );
   }
 
   readStream(streamName: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
