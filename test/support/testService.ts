@@ -36,7 +36,7 @@ export const readEngines = (): ReadEngine[] => (process.env.MONGODB_URI ? ['sqli
  * when asked), with known credentials.
  */
 export async function startTestService(
-  options: { readEngine?: ReadEngine; dataDir?: string; config?: Partial<Config>; eventStore?: EventStore } = {},
+  options: { readEngine?: ReadEngine; dataDir?: string; config?: Partial<Config>; eventStore?: EventStore; readStore?: ReadStore } = {},
 ): Promise<TestService> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'cscx-test-'));
   const writeKey = 'wk_test_' + randomUUID().slice(0, 8);
@@ -53,7 +53,7 @@ export async function startTestService(
     logLevel: 'silent',
     ...options.config,
   };
-  let readStore: ReadStore | undefined;
+  let readStore: ReadStore | undefined = options.readStore;
   let mongoDatabase: string | undefined;
   if (options.readEngine === 'mongodb') {
     mongoDatabase = 'cscx_test_' + randomUUID().replace(/-/g, '').slice(0, 12);

@@ -1,0 +1,59 @@
+import { expect } from 'chai';
+import { group, track } from '../support/segmentCalls';
+import { startTestService, TestService, WEBHOOK } from '../support/testService';
+
+/** The value of one sample line of the Prometheus text, or undefined when the series is absent. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(series + ' '));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('Prometheus metrics at /metrics', () => {
+  let service: TestService;
+  beforeEach(async () => {
+    service = await startTestService();
+  });
+  afterEach(() => service.close());
+
+  const scrape = async () => {
+    const response = await fetch(service.url + '/metrics');
+    expect(response.headers.get('content-type')).to.match(/^text\/plain/);
+    return response.text();
+  };
+
+  it('counts calls by type and outcome, times the acks, and counts dead letters by status', async () => {
+    const repeated = track();
+    await service.post(WEBHOOK, [group(), repeated, track(), track({ event: undefined })]);
+    await service.post(WEBHOOK, repeated);
+    await service.settled();
+    const text = await scrape();
+    expect(sample(text, 'segment_events_total{type="track",outcome="accepted"}')).to.equal(2);
+    expect(sample(text, 'segment_events_total{type="group",outcome="accepted"}')).to.equal(1);
+    expect(sample(text, 'segment_events_total{type="track",outcome="duplicate"}')).to.equal(1);
+    expect(sample(text, 'segment_events_total{type="track",outcome="rejected"}')).to.equal(1);
+    expect(sample(text, 'segment_ack_latency_seconds_count{status="200"}')).to.equal(2);
+    expect(sample(text, 'http_requests_total{method="POST",route="/api/integrations/segment/webhook",status="200"}')).to.equal(2);
+    expect(sample(text, 'dead_letters{status="open"}')).to.be.at.least(1);
+    expect(sample(text, 'dead_letters{status="resolved"}')).to.equal(0);
+  });
+
+  it('reports projection lag in events and seconds, zero once projections caught up', async () => {
+    await service.post(WEBHOOK, [group(), track()]);
+    await service.settled();
+    await service.services.reliability.health.probe();
+    await service.services.reliability.health.probe();
+    const text = await scrape();
+    for (const projection of service.services.projections.map((p) => p.projection.name)) {
+      expect(sample(text, `projection_lag_events{projection="${projection}"}`), projection).to.equal(0);
+      expect(sample(text, `projection_lag_seconds{projection="${projection}"}`), projection).to.be.a('number');
+    }
+  });
+
+  it('shows the progress a replay reports through the gauge API', async () => {
+    service.services.reliability.metrics.replayProgress('attribution-v2', { processed: 250, total: 1000 });
+    const text = await scrape();
+    expect(sample(text, 'replay_processed_events{replay="attribution-v2"}')).to.equal(250);
+    expect(sample(text, 'replay_total_events{replay="attribution-v2"}')).to.equal(1000);
+    expect(sample(text, 'replay_progress_ratio{replay="attribution-v2"}')).to.equal(0.25);
+  });
+});
