@@ -1,5 +1,6 @@
 import type { IngestRequest, IngestSummary } from '../commands/ingestSegmentCalls';
 import { callTypeOfEvent } from '../domain/events';
+import { SEGMENT_CALL_STREAM_PREFIXES } from '../domain/streams';
 import type { RecordedEvent } from '../eventstore/port';
 import type { ReadStore } from '../readstore/port';
 import { emptyDraft, describeCall } from './liveEvent';
@@ -44,6 +45,13 @@ export class LiveMonitor {
         },
       );
     };
+  }
+
+  /** Names of the running projections that read Segment calls (customer and identity streams). */
+  callProjections(runners: readonly { readonly projection: { readonly name: string; readonly streamPrefixes: readonly string[] } }[]): string[] {
+    return runners
+      .filter((r) => r.projection.streamPrefixes.some((prefix) => SEGMENT_CALL_STREAM_PREFIXES.some((p) => p.startsWith(prefix) || prefix.startsWith(p))))
+      .map((r) => r.projection.name);
   }
 
   close(): void {

@@ -13,7 +13,11 @@ const HEARTBEAT_MS = 15_000;
  * service. Starts with the latest events (after `Last-Event-ID` when the browser reconnects). EventSource cannot
  * set headers, so the admin token may come as `?token=`. The stream ends when the service stops.
  */
-export function mountMonitorStream(router: Router, feed: LiveFeed, workspaces: WorkspaceRegistry): void {
+export function mountMonitorStream(
+  router: Router,
+  deps: { feed: LiveFeed; workspaces: WorkspaceRegistry; callProjections: () => readonly string[] },
+): void {
+  const { feed, workspaces } = deps;
   router.get('/api/monitor/stream', (ctx) => {
     const workspace = adminOf(ctx, workspaces);
     const afterSeq = Number(ctx.get('last-event-id') || ctx.query.after || 0) || 0;
@@ -29,6 +33,8 @@ export function mountMonitorStream(router: Router, feed: LiveFeed, workspaces: W
     ctx.body = stream;
 
     stream.write('retry: 2000\n\n');
+    // Which read models a call passes through: the monitor counts a call projected once all of them have it.
+    stream.write(`event: hello\ndata: ${JSON.stringify({ projections: deps.callProjections() })}\n\n`);
     for (const event of feed.recent(workspace._id, afterSeq)) send(event);
     const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), HEARTBEAT_MS);
     heartbeat.unref();
