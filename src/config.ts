@@ -20,6 +20,9 @@ export interface Config {
   /** Projection lag past which the webhook answers 503 (read models too far behind). */
   readonly maxProjectionLagEvents: number;
   readonly maxProjectionLagSeconds: number;
+  /** Set: every alert is also POSTed there (with retries); `alertWebhookSecret` signs the body (X-CSCX-Signature). */
+  readonly alertWebhookUrl?: string;
+  readonly alertWebhookSecret?: string;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -41,6 +44,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     maxInFlightCalls: positive(env, 'MAX_IN_FLIGHT_CALLS', 20_000),
     maxProjectionLagEvents: positive(env, 'MAX_PROJECTION_LAG_EVENTS', 200_000),
     maxProjectionLagSeconds: positive(env, 'MAX_PROJECTION_LAG_SECONDS', 120),
+    alertWebhookUrl: nonEmpty('ALERT_WEBHOOK_URL'),
+    alertWebhookSecret: nonEmpty('ALERT_WEBHOOK_SECRET'),
   };
 }
 

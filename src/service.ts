@@ -2,14 +2,16 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import { ingestSegmentCalls, IngestRequest, IngestSummary } from './commands/ingestSegmentCalls';
 import type { EventStore } from './eventstore/port';
-import { attributionProjection } from './projections/attribution/attributionProjection';
+import { createAttributionProjection } from './projections/attribution/attributionProjection';
 import { AttributionQueries } from './projections/attribution/queries';
 import { readModelCustomerDirectory } from './projections/attribution/readModelDirectory';
 import { rejectedCallsProjection } from './projections/deadLetters/rejectedCallsProjection';
 import { LiveMonitor } from './live/liveMonitor';
-import { ProjectionRunner } from './projections/runner';
+import { ProjectionRunner, RunnerOptions } from './projections/runner';
+import { createSignalsListener } from './projections/signals/signalsListener';
 import { Reliability, startReliability } from './reliability/reliability';
 import type { ReadStore } from './readstore/port';
+import { startSignalsModule, SignalsModule } from './signalsModule';
 import { openEventStore, openReadStore } from './stores';
 import { bootstrapDefaultWorkspace, BootstrapResult } from './workspaces/bootstrap';
 import { WorkspaceRegistry } from './workspaces/workspaceRegistry';
@@ -23,7 +25,9 @@ export interface Services {
   readonly workspaces: WorkspaceRegistry;
   readonly bootstrap: BootstrapResult;
   readonly queries: AttributionQueries;
-  readonly projections: readonly ProjectionRunner[];
+  readonly projections: readonly RunningProjection[];
+  /** Signals, health, alerts, and replays of the attribution read models under new mappings. */
+  readonly signals: SignalsModule;
   /** What the live event monitor shows: each call's progress through ingestion and the projections. */
   readonly live: LiveMonitor;
   /** Metrics, health and load shedding, dead-letter retries. */
@@ -33,6 +37,9 @@ export interface Services {
   projectionsCaughtUp(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A projection runner, or the live version of a rebuildable one (attribution: see src/replay). */
+export type RunningProjection = Pick<ProjectionRunner, 'projection' | 'position' | 'caughtUp' | 'runExclusive' | 'stop'>;
 
 export interface ServiceOverrides {
   readonly eventStore?: EventStore;
@@ -45,19 +52,32 @@ export async function startServices(config: Config, logger: Logger, overrides: S
   const workspaces = await WorkspaceRegistry.open(readStore);
   const bootstrap = await bootstrapDefaultWorkspace(workspaces, config);
 
+  const live = new LiveMonitor(readStore, (error) => logger.warn({ err: error }, 'live monitor look-up failed'));
+  const runnerOptions = (name: string): RunnerOptions => ({
+    onError: (error, context) => logger.warn({ err: error, ...context }, 'projection batch failed'),
+    onBatch: live.projected(name),
+  });
+  // Attribution and the read models that follow it are rebuilt together, in versions (see src/replay).
+  const attribution = createAttributionProjection([createSignalsListener()]);
+  const signals = await startSignalsModule({
+    eventStore,
+    readStore,
+    attribution,
+    runner: runnerOptions(attribution.name),
+    workspaceIds: () => workspaces.all().map((w) => w._id),
+    alertWebhook: config.alertWebhookUrl ? { url: config.alertWebhookUrl, secret: config.alertWebhookSecret } : undefined,
+    logger,
+  });
   const customers = readModelCustomerDirectory(
     readStore,
     (workspaceId) => workspaces.get(workspaceId)?.settings.autoCreateCustomers ?? true,
+    signals.versions,
   );
-  const live = new LiveMonitor(readStore, (error) => logger.warn({ err: error }, 'live monitor look-up failed'));
-  const projections = [attributionProjection, rejectedCallsProjection].map(
-    (projection) =>
-      new ProjectionRunner(eventStore, readStore, projection, {
-        onError: (error, context) => logger.warn({ err: error, ...context }, 'projection batch failed'),
-        onBatch: live.projected(projection.name),
-      }),
+  const runners = [rejectedCallsProjection].map(
+    (projection) => new ProjectionRunner(eventStore, readStore, projection, runnerOptions(projection.name)),
   );
-  for (const runner of projections) await runner.start();
+  for (const runner of runners) await runner.start();
+  const projections: RunningProjection[] = [signals.attribution, ...runners];
   const reliability = startReliability({
     eventStore,
     readStore,
@@ -78,8 +98,9 @@ export async function startServices(config: Config, logger: Logger, overrides: S
     readStore,
     workspaces,
     bootstrap,
-    queries: new AttributionQueries(readStore),
+    queries: new AttributionQueries(readStore, signals.versions),
     projections,
+    signals,
     live,
     reliability,
     ingest: reliability.ingest,
@@ -89,7 +110,8 @@ export async function startServices(config: Config, logger: Logger, overrides: S
     close: async () => {
       reliability.stop();
       live.close();
-      for (const runner of projections) await runner.stop();
+      await signals.stop();
+      for (const runner of runners) await runner.stop();
       await eventStore.close();
       await readStore.close();
     },

@@ -11,6 +11,11 @@ import { errorAnswers } from './middleware/errors';
 import { requestContext } from './middleware/requestContext';
 import { mountMonitorStream } from './monitor/monitorStream';
 import { mountReadRoutes } from './read/readRoutes';
+import { mountAlertStream } from './signals/alertStream';
+import { mountCustomerHealthRoutes } from './signals/customerHealthRoutes';
+import { mountMappingRoutes } from './signals/mappingRoutes';
+import { readModelLease } from './signals/readModelLease';
+import { mountReplayRoutes } from './signals/replayRoutes';
 import { mountTrackingApi } from './tracking/trackingApi';
 import { serveUi } from './ui/staticApp';
 import { mountSegmentWebhook } from './webhook/segmentWebhook';
@@ -32,15 +37,21 @@ export function buildApp(services: Services): Koa {
   // The stream checks the token itself: EventSource cannot send headers, so it may come as ?token=.
   mountMonitorStream(open, { feed: services.live.feed, workspaces: services.workspaces, callProjections: () => services.live.callProjections(services.projections) });
 
+  mountAlertStream(open, services); // token as header or ?token= (EventSource), checked by the stream itself
+
   const admin = new Router();
   admin.use(requireAdmin(services.workspaces));
   mountReadRoutes(admin, services);
+  mountMappingRoutes(admin, services);
+  mountCustomerHealthRoutes(admin, services);
+  mountReplayRoutes(admin, services);
   mountWorkspaceRoutes(admin, services);
   mountDeadLetterRoutes(admin, { readStore: services.readStore, retry: services.reliability.deadLetters });
 
   app.use(requestContext(services.logger));
   app.use(httpMetrics(services.reliability.metrics));
   app.use(errorAnswers);
+  app.use(readModelLease(services.signals.versions));
   app.use(admissionGate(services.reliability.admission));
   app.use(serveUi());
   app.use(open.routes());

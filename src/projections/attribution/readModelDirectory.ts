@@ -1,6 +1,7 @@
 import type { CustomerDirectory } from '../../commands/customerDirectory';
 import { explicitGroupOf, identitiesOf } from '../../domain/routing';
 import type { ReadStore } from '../../readstore/port';
+import { ReadModelVersions } from '../readModelVersion';
 import { docId, GROUP_LINKS, GroupLinkDoc, IDENTITY_LINKS, IdentityLinkDoc } from './documents';
 
 /**
@@ -10,6 +11,8 @@ import { docId, GROUP_LINKS, GroupLinkDoc, IDENTITY_LINKS, IdentityLinkDoc } fro
 export function readModelCustomerDirectory(
   readStore: ReadStore,
   autoCreateCustomers: (workspaceId: string) => boolean,
+  /** Which version of the collections to read (a replay builds a new one, then switches). */
+  versions: ReadModelVersions = ReadModelVersions.fixed('attribution'),
 ): CustomerDirectory {
   return {
     async lookupFor(workspaceId, calls) {
@@ -21,8 +24,8 @@ export function readModelCustomerDirectory(
         for (const identity of identitiesOf(workspaceId, call)) identityIds.add(docId(workspaceId, identity.key));
       }
       const [groupLinks, identityLinks] = await Promise.all([
-        groupIds.size ? readStore.collection<GroupLinkDoc>(GROUP_LINKS).then((c) => c.getMany([...groupIds])) : [],
-        identityIds.size ? readStore.collection<IdentityLinkDoc>(IDENTITY_LINKS).then((c) => c.getMany([...identityIds])) : [],
+        groupIds.size ? readStore.collection<GroupLinkDoc>(versions.physicalName(GROUP_LINKS)).then((c) => c.getMany([...groupIds])) : [],
+        identityIds.size ? readStore.collection<IdentityLinkDoc>(versions.physicalName(IDENTITY_LINKS)).then((c) => c.getMany([...identityIds])) : [],
       ]);
       const groups = new Map(groupLinks.map((l) => [l.groupId, l.customerId]));
       const identities = new Map(identityLinks.map((l) => [l.identityKey, l.customerId]));

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { EventStore } from '../eventstore/port';
+import type { HealthDoc } from '../projections/health/documents';
+import { CUSTOMER_HEALTH } from '../projections/health/documents';
+import { versionLayout } from '../projections/readModelVersion';
+import type { ProjectionRunner } from '../projections/runner';
+import type { ReadStore } from '../readstore/port';
+import { countingProjection } from './countingProjection';
+import { diffHealth } from './healthDiff';
+import { progressOf } from './progress';
+import type { ReplayStatus } from './replayJob';
+import { seedCurrentMappings } from './seedMappings';
+import type { VersionedProjection } from './versionedProjection';
+
+/** One rebuild at a time: a second request while one runs is refused. */
+export class ReplayInProgressError extends Error {
+  constructor(readonly running: string) {
+    super(`replay ${running} is still running`);
+    this.name = 'ReplayInProgressError';
+  }
+}
+
+/** Rounds of "catch up, compare with the live version" before switching anyway (live traffic never pauses). */
+const MAX_CATCH_UP_ROUNDS = 20;
+const KEPT_JOBS = 20;
+
+/**
+ * Rebuilds attribution, signals, health and alerts from the whole history under the current mappings into a new
+ * version, while reads keep using the current one. Once the new version has caught up with the live one, reads
+ * switch to it (one pointer write) and the old version is dropped.
+ */
+export class ReplayManager {
+  private readonly jobs = new Map<string, { status: ReplayStatus; runner?: ProjectionRunner; finished: Promise<void> }>();
+  private running?: string;
+
+  constructor(
+    private readonly deps: {
+      eventStore: EventStore;
+      readStore: ReadStore;
+      target: VersionedProjection;
+      workspaceIds: () => readonly string[];
+      logger: Logger;
+    },
+  ) {}
+
+  start(workspaceId: string): ReplayStatus {
+    if (this.running) throw new ReplayInProgressError(this.running);
+    const id = randomUUID();
+    const fromVersion = this.deps.target.versions.current().version;
+    const status: ReplayStatus = {
+      id,
+      workspaceId,
+      state: 'running',
+      fromVersion,
+      toVersion: this.deps.target.nextVersion(),
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      progress: progressOf({ eventsDone: 0, startPosition: 0, position: 0, headAtStart: 0, elapsedMs: 0, caughtUp: false }),
+      changes: null,
+      error: null,
+    };
+    this.running = id;
+    const job = { status, runner: undefined as ProjectionRunner | undefined, finished: Promise.resolve() };
+    this.jobs.set(id, job);
+    job.finished = this.run(job).finally(() => {
+      this.running = undefined;
+      this.forgetOldJobs();
+    });
+    return status;
+  }
+
+  status(id: string, workspaceId: string): ReplayStatus | undefined {
+    const job = this.jobs.get(id);
+    return job && job.status.workspaceId === workspaceId ? job.status : undefined;
+  }
+
+  /** Resolves when the job has ended (switched and dropped the old version, or failed). */
+  async finished(id: string): Promise<ReplayStatus | undefined> {
+    const job = this.jobs.get(id);
+    await job?.finished;
+    return job?.status;
+  }
+
+  /** Stops a running rebuild (service shutdown); its collections are dropped at the next start. */
+  async stop(): Promise<void> {
+    const job = this.running ? this.jobs.get(this.running) : undefined;
+    await job?.runner?.stop();
+  }
+
+  private async run(job: { status: ReplayStatus; runner?: ProjectionRunner }): Promise<void> {
+    const { eventStore, readStore, target, logger } = this.deps;
+    const layout = versionLayout(target.projection.name, job.status.toVersion);
+    const started = Date.now();
+    try {
+      await target.dropVersion(layout); // leftovers of an earlier attempt at this version number
+      await seedCurrentMappings(eventStore, readStore, this.deps.workspaceIds(), layout.physicalName);
+      const headAtStart = Number(await eventStore.headPosition());
+      const counting = countingProjection(target.projection);
+      const update = (caughtUp: boolean) => {
+        job.status = {
+          ...job.status,
+          progress: progressOf({
+            eventsDone: counting.counted(),
+            startPosition: 0,
+            position: counting.lastPosition(),
+            headAtStart,
+            elapsedMs: Date.now() - started,
+            caughtUp,
+          }),
+        };
+      };
+      const runner = target.runnerFor(layout, { onBatch: () => update(false), backoffMs: (attempt) => Math.min(1000, 20 * 2 ** attempt) }, counting.projection);
+      job.runner = runner;
+      await runner.start();
+      for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round++) {
+        await runner.caughtUp();
+        if (runner.position >= target.live.position) break;
+      }
+      update(true);
+      job.status = { ...job.status, state: 'switching' };
+      const changes = await this.changesFor(job.status.workspaceId, target.versions.current().physicalName, layout.physicalName);
+      await target.promote(runner, job.status.toVersion);
+      job.status = { ...job.status, state: 'completed', changes, finishedAt: new Date().toISOString() };
+      logger.info({ replay: job.status.id, progress: job.status.progress }, 'replay completed');
+    } catch (error) {
+      logger.error({ err: error, replay: job.status.id }, 'replay failed');
+      await job.runner?.stop().catch(() => undefined);
+      if (target.versions.current().version !== job.status.toVersion) await target.dropVersion(layout).catch(() => undefined);
+      job.status = { ...job.status, state: 'failed', error: (error as Error).message, finishedAt: new Date().toISOString() };
+    }
+  }
+
+  private async changesFor(workspaceId: string, before: (n: string) => string, after: (n: string) => string) {
+    const healthOf = async (physical: (n: string) => string) =>
+      (await this.deps.readStore.collection<HealthDoc>(physical(CUSTOMER_HEALTH))).find({ workspaceId });
+    return diffHealth(await healthOf(before), await healthOf(after));
+  }
+
+  private forgetOldJobs(): void {
+    const ids = [...this.jobs.keys()];
+    for (const id of ids.slice(0, Math.max(0, ids.length - KEPT_JOBS))) if (id !== this.running) this.jobs.delete(id);
+  }
+}

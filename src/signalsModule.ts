@@ -1,0 +1,71 @@
+import type { Logger } from 'pino';
+import { AlertFeed, AlertListener } from './alerts/alertFeed';
+import { AlertWebhook } from './alerts/alertWebhook';
+import type { MappingSet } from './domain/signals/mappingRules';
+import type { EventStore } from './eventstore/port';
+import { HealthQueries } from './projections/health/queries';
+import type { Projection } from './projections/projection';
+import { ReadModelVersions } from './projections/readModelVersion';
+import type { RunnerOptions } from './projections/runner';
+import { SignalQueries } from './projections/signals/queries';
+import type { ReadStore } from './readstore/port';
+import { previewMappings, PreviewResult } from './replay/preview';
+import { ReplayManager } from './replay/replayManager';
+import { VersionedProjection } from './replay/versionedProjection';
+
+/** Signals, health, alerts and their rebuilds: what the service composes and the HTTP routes use. */
+export interface SignalsModule {
+  readonly versions: ReadModelVersions;
+  /** The attribution projection (with its listeners) in its current version: a runner-like handle. */
+  readonly attribution: VersionedProjection;
+  readonly signals: SignalQueries;
+  readonly health: HealthQueries;
+  readonly alertFeed: AlertFeed;
+  readonly alertWebhook?: AlertWebhook;
+  readonly replays: ReplayManager;
+  preview(workspaceId: string, proposed: MappingSet): Promise<PreviewResult>;
+  stop(): Promise<void>;
+}
+
+export async function startSignalsModule(deps: {
+  readonly eventStore: EventStore;
+  readonly readStore: ReadStore;
+  /** `createAttributionProjection([...listeners])`: the projection whose versions replays build. */
+  readonly attribution: Projection;
+  readonly runner: RunnerOptions;
+  readonly workspaceIds: () => readonly string[];
+  readonly alertWebhook?: { url: string; secret?: string };
+  readonly logger: Logger;
+}): Promise<SignalsModule> {
+  const { eventStore, readStore, logger } = deps;
+  const versions = await ReadModelVersions.open(readStore, deps.attribution.name);
+  const health = new HealthQueries(readStore, versions);
+  const alertWebhook = deps.alertWebhook ? new AlertWebhook(deps.alertWebhook, logger) : undefined;
+  const sinks: AlertListener[] = alertWebhook ? [alertWebhook.sink] : [];
+  const alertFeed = new AlertFeed(health, sinks, logger);
+  const attribution = new VersionedProjection(eventStore, readStore, versions, deps.attribution, {
+    runner: deps.runner,
+    onLiveBatch: () => alertFeed.poke(),
+    logger,
+  });
+  // The feed first: alerts the live runner raises while it catches up after a restart are news to push.
+  await alertFeed.start();
+  await attribution.start();
+  const replays = new ReplayManager({ eventStore, readStore, target: attribution, workspaceIds: deps.workspaceIds, logger });
+  return {
+    versions,
+    attribution,
+    signals: new SignalQueries(readStore, versions),
+    health,
+    alertFeed,
+    alertWebhook,
+    replays,
+    preview: (workspaceId, proposed) => previewMappings({ eventStore, readStore, target: attribution, health }, workspaceId, proposed),
+    stop: async () => {
+      await replays.stop();
+      await attribution.stop();
+      await alertFeed.settled();
+      await alertWebhook?.stop();
+    },
+  };
+}
