@@ -75,6 +75,13 @@ export class ReplayManager {
     return job && job.status.workspaceId === workspaceId ? job.status : undefined;
   }
 
+  /** The workspace's most recent replay (running or ended), for "replay status" questions. */
+  latest(workspaceId: string): ReplayStatus | undefined {
+    let found: ReplayStatus | undefined;
+    for (const job of this.jobs.values()) if (job.status.workspaceId === workspaceId) found = job.status;
+    return found;
+  }
+
   /** Resolves when the job has ended (switched and dropped the old version, or failed). */
   async finished(id: string): Promise<ReplayStatus | undefined> {
     const job = this.jobs.get(id);

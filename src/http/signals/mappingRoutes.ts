@@ -27,7 +27,7 @@ const PutMappingsBody = t.intersection([MappingSetInput, t.partial({ expectedVer
 export function mountMappingRoutes(router: Router, services: Services): void {
   router.get('/api/integrations/segment/config', async (ctx) => {
     const workspace = workspaceOf(ctx);
-    const webhookUrl = `${services.config.publicUrl ?? ctx.origin}${WEBHOOK_PATH}`;
+    const webhookUrl = `${services.config.publicUrl ?? `${ctx.protocol}://${ctx.host}`}${WEBHOOK_PATH}`;
     const mappings = await currentMappings(services.eventStore, workspace._id);
     const writeKey = workspace.writeKeys[0]?.key;
     ctx.body = {
