@@ -68,6 +68,7 @@ export async function startServices(config: Config, logger: Logger, overrides: S
     alertWebhook: config.alertWebhookUrl ? { url: config.alertWebhookUrl, secret: config.alertWebhookSecret } : undefined,
     logger,
   });
+  live.useCollectionNames((collection) => signals.versions.physicalName(collection));
   const customers = readModelCustomerDirectory(
     readStore,
     (workspaceId) => workspaces.get(workspaceId)?.settings.autoCreateCustomers ?? true,

@@ -9,6 +9,8 @@ import { requireAdmin } from './middleware/adminAuth';
 import { mountOpenApi } from './openapi/openApiRoute';
 import { errorAnswers } from './middleware/errors';
 import { requestContext } from './middleware/requestContext';
+import { mountChatRoutes } from './chat/chatRoutes';
+import { mountHealthHistoryRoute } from './customerView/healthHistoryRoute';
 import { mountMonitorStream } from './monitor/monitorStream';
 import { mountReadRoutes } from './read/readRoutes';
 import { mountAlertStream } from './signals/alertStream';
@@ -46,6 +48,8 @@ export function buildApp(services: Services): Koa {
   mountCustomerHealthRoutes(admin, services);
   mountReplayRoutes(admin, services);
   mountWorkspaceRoutes(admin, services);
+  mountChatRoutes(admin, services);
+  mountHealthHistoryRoute(admin, services);
   mountDeadLetterRoutes(admin, { readStore: services.readStore, retry: services.reliability.deadLetters });
 
   app.use(requestContext(services.logger));

@@ -16,6 +16,8 @@ import { projectionStages } from './projectionStages';
  */
 export class LiveMonitor {
   readonly feed = new LiveFeed();
+  /** Read models may be versioned (replays build a new version): where a logical collection lives now. */
+  private physicalName: (collection: string) => string = (name) => name;
 
   constructor(
     private readonly readStore: ReadStore,
@@ -37,7 +39,7 @@ export class LiveMonitor {
         this.feed.publish(plainProjected(projection, events));
         return;
       }
-      projectionStages(this.readStore, projection, events).then(
+      projectionStages(this.readStore, projection, events, this.physicalName).then(
         (drafts) => this.feed.publish(drafts),
         (error) => {
           this.onError(error);
@@ -52,6 +54,10 @@ export class LiveMonitor {
     return runners
       .filter((r) => r.projection.streamPrefixes.some((prefix) => SEGMENT_CALL_STREAM_PREFIXES.some((p) => p.startsWith(prefix) || prefix.startsWith(p))))
       .map((r) => r.projection.name);
+  }
+
+  useCollectionNames(physicalName: (collection: string) => string): void {
+    this.physicalName = physicalName;
   }
 
   close(): void {

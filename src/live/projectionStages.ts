@@ -17,6 +17,7 @@ export async function projectionStages(
   readStore: ReadStore,
   projection: string,
   batch: readonly RecordedEvent[],
+  physicalName: (collection: string) => string = (name) => name,
 ): Promise<LiveEventDraft[]> {
   const calls = batch.filter((event) => callTypeOfEvent(event.type) !== undefined);
   if (calls.length === 0) return [];
@@ -27,7 +28,7 @@ export async function projectionStages(
   );
   const attributed =
     projection === ATTRIBUTION
-      ? new Map((await (await readStore.collection<SegmentEventDoc>(SEGMENT_EVENTS)).getMany(calls.map((e) => e.id))).map((d) => [d._id, d]))
+      ? new Map((await (await readStore.collection<SegmentEventDoc>(physicalName(SEGMENT_EVENTS))).getMany(calls.map((e) => e.id))).map((d) => [d._id, d]))
       : undefined;
 
   return calls.map((event) => {
