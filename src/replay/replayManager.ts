@@ -33,6 +33,11 @@ const KEPT_JOBS = 20;
 export class ReplayManager {
   private readonly jobs = new Map<string, { status: ReplayStatus; runner?: ProjectionRunner; finished: Promise<void> }>();
   private running?: string;
+  /**
+   * Runs once the rebuild has caught up, before it catches up again with the live version and switches. Tests use
+   * it to make calls arrive in the middle of a replay deterministically.
+   */
+  beforeSwitch?: () => Promise<void>;
 
   constructor(
     private readonly deps: {
@@ -120,6 +125,8 @@ export class ReplayManager {
       const runner = target.runnerFor(layout, { onBatch: () => update(false), backoffMs: (attempt) => Math.min(1000, 20 * 2 ** attempt) }, counting.projection);
       job.runner = runner;
       await runner.start();
+      await runner.caughtUp();
+      await this.beforeSwitch?.();
       for (let round = 0; round < MAX_CATCH_UP_ROUNDS; round++) {
         await runner.caughtUp();
         if (runner.position >= target.live.position) break;
