@@ -3,6 +3,13 @@ import type { Config } from './config';
 import { ingestSegmentCalls, IngestRequest, IngestSummary } from './commands/ingestSegmentCalls';
 import type { EventStore } from './eventstore/port';
 import { createAttributionProjection } from './projections/attribution/attributionProjection';
+import { UnresolvedQueries } from './projections/attribution/unresolvedQueries';
+import { createAccountsListener } from './projections/accounts/accountsListener';
+import { CustomerQueries } from './projections/accounts/customerQueries';
+import { createStakeholdersListener } from './projections/stakeholders/stakeholdersListener';
+import { StakeholderQueries } from './projections/stakeholders/queries';
+import { openKeyStore } from './privacy/openKeyStore';
+import { PersonalDataCipher } from './privacy/personalDataCipher';
 import { AttributionQueries } from './projections/attribution/queries';
 import { readModelCustomerDirectory } from './projections/attribution/readModelDirectory';
 import { rejectedCallsProjection } from './projections/deadLetters/rejectedCallsProjection';
@@ -25,6 +32,12 @@ export interface Services {
   readonly workspaces: WorkspaceRegistry;
   readonly bootstrap: BootstrapResult;
   readonly queries: AttributionQueries;
+  /** Customers, stakeholders and unresolved calls (identity resolution read models). */
+  readonly customers: CustomerQueries;
+  readonly stakeholders: StakeholderQueries;
+  readonly unresolved: UnresolvedQueries;
+  /** Seals personal data at ingest and opens it for readers (crypto-shredding, see README). */
+  readonly cipher: PersonalDataCipher;
   readonly projections: readonly RunningProjection[];
   /** Signals, health, alerts, and replays of the attribution read models under new mappings. */
   readonly signals: SignalsModule;
@@ -52,13 +65,18 @@ export async function startServices(config: Config, logger: Logger, overrides: S
   const workspaces = await WorkspaceRegistry.open(readStore);
   const bootstrap = await bootstrapDefaultWorkspace(workspaces, config);
 
+  const keyStore = await openKeyStore(config);
+  const cipher = new PersonalDataCipher(keyStore);
   const live = new LiveMonitor(readStore, (error) => logger.warn({ err: error }, 'live monitor look-up failed'));
   const runnerOptions = (name: string): RunnerOptions => ({
     onError: (error, context) => logger.warn({ err: error, ...context }, 'projection batch failed'),
     onBatch: live.projected(name),
   });
   // Attribution and the read models that follow it are rebuilt together, in versions (see src/replay).
-  const attribution = createAttributionProjection([createSignalsListener()]);
+  const attribution = createAttributionProjection(
+    [createSignalsListener(), createStakeholdersListener(), createAccountsListener()],
+    { cipher },
+  );
   const signals = await startSignalsModule({
     eventStore,
     readStore,
@@ -84,7 +102,7 @@ export async function startServices(config: Config, logger: Logger, overrides: S
     readStore,
     runners: projections,
     logger,
-    ingest: (request) => live.ingest(request, (r) => ingestSegmentCalls({ eventStore, customers }, r)),
+    ingest: (request) => live.ingest(request, (r) => ingestSegmentCalls({ eventStore, customers, cipher }, r)),
     limits: {
       maxInFlightCalls: config.maxInFlightCalls,
       maxLagEvents: config.maxProjectionLagEvents,
@@ -100,6 +118,10 @@ export async function startServices(config: Config, logger: Logger, overrides: S
     workspaces,
     bootstrap,
     queries: new AttributionQueries(readStore, signals.versions),
+    customers: new CustomerQueries(readStore, signals.versions),
+    stakeholders: new StakeholderQueries(readStore, signals.versions),
+    unresolved: new UnresolvedQueries(readStore, signals.versions),
+    cipher,
     projections,
     signals,
     live,
@@ -115,6 +137,7 @@ export async function startServices(config: Config, logger: Logger, overrides: S
       for (const runner of runners) await runner.stop();
       await eventStore.close();
       await readStore.close();
+      await keyStore.close();
     },
   };
 }

@@ -12,6 +12,7 @@ import { eventIdForMessage, uuidV5 } from '../domain/ids';
 import { routeCall } from '../domain/routing';
 import { customerStream, identityStream, rejectedStream } from '../domain/streams';
 import type { EventStore, NewEvent } from '../eventstore/port';
+import type { PersonalDataCipher } from '../privacy/personalDataCipher';
 import type { CustomerDirectory } from './customerDirectory';
 
 export interface IngestRequest {
@@ -56,7 +57,8 @@ const MAX_RAW_REJECTED_CHARS = 64 * 1024;
  * made the events durable. Throws EventStoreUnavailableError when it cannot.
  */
 export async function ingestSegmentCalls(
-  deps: { eventStore: EventStore; customers: CustomerDirectory },
+  /** `cipher`: seals each call's personal data with its person's key before it is stored (crypto-shredding). */
+  deps: { eventStore: EventStore; customers: CustomerDirectory; cipher?: PersonalDataCipher },
   request: IngestRequest,
 ): Promise<IngestSummary> {
   const { workspaceId, receivedAt, correlationId, source } = request;
@@ -88,7 +90,8 @@ export async function ingestSegmentCalls(
     return entry;
   };
 
-  for (const { index, call, eventId } of valid) {
+  const sealed = deps.cipher ? await deps.cipher.sealCalls(workspaceId, valid.map((v) => v.call)) : undefined;
+  for (const [position, { index, call, eventId }] of valid.entries()) {
     const route = routeCall(workspaceId, call, lookup);
     const streamName =
       route.kind === 'customer' ? customerStream(workspaceId, route.customerId) : identityStream(workspaceId, route.identityKey);
@@ -102,7 +105,7 @@ export async function ingestSegmentCalls(
       source,
     };
     const entry = fileIn(streamName);
-    entry.events.push({ id: eventId, type: SEGMENT_CALL_EVENT_TYPES[call.type], data: call, metadata: { ...metadata } });
+    entry.events.push({ id: eventId, type: SEGMENT_CALL_EVENT_TYPES[call.type], data: sealed?.[position] ?? call, metadata: { ...metadata } });
     entry.calls.push({ index, eventId, messageId: call.messageId, streamName, call });
   }
 

@@ -11,6 +11,8 @@ import { errorAnswers } from './middleware/errors';
 import { requestContext } from './middleware/requestContext';
 import { mountChatRoutes } from './chat/chatRoutes';
 import { mountHealthHistoryRoute } from './customerView/healthHistoryRoute';
+import { mountCustomerRoutes } from './customers/customerRoutes';
+import { mountIdentityAdminRoutes } from './customers/identityAdminRoutes';
 import { mountMonitorStream } from './monitor/monitorStream';
 import { mountReadRoutes } from './read/readRoutes';
 import { mountAlertStream } from './signals/alertStream';
@@ -44,6 +46,8 @@ export function buildApp(services: Services): Koa {
   const admin = new Router();
   admin.use(requireAdmin(services.workspaces));
   mountReadRoutes(admin, services);
+  mountCustomerRoutes(admin, services);
+  mountIdentityAdminRoutes(admin, services);
   mountMappingRoutes(admin, services);
   mountCustomerHealthRoutes(admin, services);
   mountReplayRoutes(admin, services);

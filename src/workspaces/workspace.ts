@@ -23,9 +23,13 @@ export interface WorkspaceDoc extends Doc {
 export interface WorkspaceSettings {
   /** A group call for a group no customer is linked to creates a customer (true) or waits for an admin (false). */
   readonly autoCreateCustomers: boolean;
+  /** A user's email domain matches customers' domains (customer matching, see README). */
+  readonly matchEmailDomains: boolean;
+  /** ... even for free-mail providers (gmail.com and the like). */
+  readonly matchFreeMailDomains: boolean;
 }
 
-export const DEFAULT_SETTINGS: WorkspaceSettings = { autoCreateCustomers: true };
+export const DEFAULT_SETTINGS: WorkspaceSettings = { autoCreateCustomers: true, matchEmailDomains: true, matchFreeMailDomains: false };
 
 /** Workspace ids appear in stream names: keep them to letters, digits and underscores. */
 export const WORKSPACE_ID = /^[A-Za-z0-9_]{1,64}$/;

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { CALL_TYPES } from '../../domain/segment/calls';
+import { CALL_TYPES, SegmentCall } from '../../domain/segment/calls';
 import type { CustomerDoc, SegmentEventDoc } from '../../projections/attribution/documents';
 import { DEAD_LETTER_STATUSES, DEAD_LETTERS, DeadLetterDoc } from '../../projections/deadLetters/deadLetter';
 import type { Services } from '../../service';
@@ -36,28 +36,13 @@ export function mountReadRoutes(router: Router, services: Services): void {
     const page = rows.slice(0, limit);
     ctx.body = {
       customer: customerView(customer),
-      events: page.map(eventView),
+      // Personal data is sealed in the read model as in the event store: opened here, gone once its person is.
+      events: await Promise.all(page.map((row) => eventView(row, services))),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.sortKey) : null,
     };
   });
 
-  router.get('/api/customers', async (ctx) => {
-    const workspaceId = workspaceOf(ctx);
-    const groupId = query(ctx, 'groupId');
-    if (groupId !== undefined) {
-      const customer = await queries.customerByGroup(workspaceId, groupId);
-      ctx.body = { customers: customer ? [customerView(customer)] : [] };
-      return;
-    }
-    const limit = parseLimit(query(ctx, 'limit'), 100, 1000);
-    ctx.body = { customers: (await queries.listCustomers(workspaceId, limit)).map(customerView) };
-  });
-
-  router.get('/api/customers/:id', async (ctx) => {
-    const customer = await queries.findCustomer(workspaceOf(ctx), ctx.params.id!);
-    if (!customer) throw new HttpError(404, 'customer_not_found', `no customer ${ctx.params.id}`);
-    ctx.body = customerView(customer);
-  });
+  // GET /api/customers and /api/customers/:id live in src/http/customers (identity resolution).
 
   router.get('/api/integrations/segment/dlq', async (ctx) => {
     const limit = parseLimit(query(ctx, 'limit'), 100, 1000);
@@ -84,7 +69,7 @@ const customerView = (c: CustomerDoc) => ({
   lastActivityAt: c.lastActivityAt,
 });
 
-const eventView = (e: SegmentEventDoc) => ({
+const eventView = async (e: SegmentEventDoc, services: Services) => ({
   id: e._id,
   messageId: e.messageId,
   type: e.callType,
@@ -94,5 +79,5 @@ const eventView = (e: SegmentEventDoc) => ({
   timestamp: e.timestamp,
   receivedAt: e.receivedAt,
   status: { stored: true, attribution: e.attribution, projected: true },
-  call: JSON.parse(e.payload) as unknown,
+  call: await services.cipher.openCall(JSON.parse(e.payload) as SegmentCall),
 });

@@ -6,8 +6,12 @@ export const CUSTOMERS = 'customers';
 export const GROUP_LINKS = 'group_links';
 export const IDENTITY_LINKS = 'identity_links';
 export const UNRESOLVED = 'unresolved';
+export const CUSTOMER_DOMAINS = 'customer_domains';
+/** Unlinked groups and unattributed identities waiting for a customer with their domain. */
+export const DOMAIN_WAITERS = 'domain_waiters';
+export const MATCHING_SETTINGS = 'matching_settings';
 
-export type Attribution = 'explicit-group' | 'known-identity' | 'resolved-later' | 'unresolved';
+export type Attribution = 'explicit-group' | 'known-identity' | 'email-domain' | 'resolved-later' | 'unresolved';
 
 /** One Segment call as the customer's event list shows it. `_id` is the event id. */
 export interface SegmentEventDoc extends ProjectedDoc {
@@ -27,37 +31,61 @@ export interface SegmentEventDoc extends ProjectedDoc {
   readonly sortKey: string;
   readonly streamName: string;
   readonly position: number;
-  /** The call as stored, as JSON text (customer keys such as `$browser` stay data in every store). */
+  /**
+   * The call as stored, as JSON text (customer keys such as `$browser` stay data in every store). Personal data
+   * stays sealed here as in the event store; readers open it with the person's key (`PersonalDataCipher`).
+   */
   readonly payload: string;
 }
 
 export interface CustomerDoc extends ProjectedDoc {
   readonly workspaceId: string;
   readonly customerId: string;
+  /** The registered name, or (for a customer created from a Segment group) the group id until traits name it. */
   readonly name: string | null;
   readonly groupIds: readonly string[];
   readonly domains: readonly string[];
+  readonly externalIds: Readonly<Record<string, string>>;
   readonly source: 'segment-group' | 'registered';
+  /** Registration time, or the Segment timestamp of the group's earliest call. */
   readonly createdAt: string;
   readonly eventCount: number;
   readonly lastActivityAt: string | null;
 }
 
+export type GroupLinkVia = 'registered' | 'linked' | 'auto-created' | 'group-domain' | 'email-domain';
+
 export interface GroupLinkDoc extends ProjectedDoc {
   readonly workspaceId: string;
   readonly groupId: string;
   readonly customerId: string;
+  /** Which matching rule linked the group (README: customer matching). */
+  readonly via?: GroupLinkVia;
+}
+
+/** One group call of an identity: the account it said the identity belongs to, and when (Segment time). */
+export interface GroupMembership {
+  readonly customerId: string;
+  readonly at: string;
 }
 
 /** What is known about one identity (a userId or an anonymousId, hashed). */
 export interface IdentityLinkDoc extends ProjectedDoc {
   readonly workspaceId: string;
   readonly identityKey: string;
-  /** The account the identity was last grouped with (newest Segment timestamp wins). */
+  /** The account it belongs to now: its newest group call's, else the one its email domain matched. */
   readonly customerId: string | null;
   readonly groupedAt: string | null;
+  /** Its group calls in Segment time order (bounded): a call goes to the group in force at its timestamp. */
+  readonly groups?: readonly GroupMembership[];
+  /** The company domain of its email (newest identify wins), and the customer that domain matched. */
+  readonly emailDomain?: string | null;
+  readonly emailDomainAt?: string | null;
+  readonly emailCustomerId?: string | null;
   /** An anonymous or previous identity merged into a known user points at that user's key. */
   readonly mergedInto: string | null;
+  /** The identities merged into this one (so a deletion finds every key of the person). */
+  readonly mergedFrom?: readonly string[];
 }
 
 /** Events waiting for an identity (or an unlinked group) to be attributed. */
@@ -68,6 +96,28 @@ export interface UnresolvedDoc extends ProjectedDoc {
   readonly reason: string;
   readonly eventIds: readonly string[];
   readonly since: string;
+}
+
+/** A company domain claimed by a registered customer. `_id` is `<workspace>:<domain>`. */
+export interface CustomerDomainDoc extends ProjectedDoc {
+  readonly workspaceId: string;
+  readonly domain: string;
+  readonly customerId: string;
+}
+
+/** Who waits for a customer with this domain. `_id` is `<workspace>:<domain>`. */
+export interface DomainWaitersDoc extends ProjectedDoc {
+  readonly workspaceId: string;
+  readonly domain: string;
+  readonly groupIds: readonly string[];
+  readonly identityKeys: readonly string[];
+}
+
+/** The matching switches in force, as of the log position (from WorkspaceSettingsChanged events). */
+export interface MatchingSettingsDoc extends ProjectedDoc {
+  readonly workspaceId: string;
+  readonly matchEmailDomains: boolean;
+  readonly matchFreeMailDomains: boolean;
 }
 
 export const docId = (workspaceId: string, id: string) => `${workspaceId}:${id}`;

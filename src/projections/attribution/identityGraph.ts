@@ -1,136 +1,161 @@
 import type { UnitOfWork } from '../unitOfWork';
-import {
-  CUSTOMERS,
-  CustomerDoc,
-  docId,
-  IDENTITY_LINKS,
-  IdentityLinkDoc,
-  SEGMENT_EVENTS,
-  SegmentEventDoc,
-  UNRESOLVED,
-  UnresolvedDoc,
-} from './documents';
+import { docId, GroupMembership, IDENTITY_LINKS, IdentityLinkDoc, SegmentEventDoc } from './documents';
+import { PendingLists } from './pendingLists';
+
+/** Told about what the graph decides, so read models that follow attribution can follow it too. */
+export interface GraphHooks {
+  onAttributed(row: SegmentEventDoc, customerId: string): Promise<void>;
+  onMerged(fromKey: string, intoKey: string): Promise<void>;
+}
+
+const MAX_GROUP_HISTORY = 50;
+const MAX_MERGE_HOPS = 16;
+
+type LinkFields = Omit<IdentityLinkDoc, '_pos'>;
 
 /**
- * The identity graph and the pending lists, as operations on the unit of work. Every change is made at the log
- * position of the event that caused it, so re-delivered events change nothing.
+ * The identity graph as operations on the unit of work: which account each identity belongs to (over time),
+ * which identities are one person, and the calls waiting for either. Every change is made at the log position
+ * of the event that caused it, so re-delivered events change nothing.
  */
 export class IdentityGraph {
+  readonly pending: PendingLists;
+
   constructor(
     private readonly uow: UnitOfWork,
     private readonly workspaceId: string,
     private readonly position: number,
-    /** Told about every call that gets its customer here (read models that follow attribution). */
-    private readonly onAttributed: (row: SegmentEventDoc, customerId: string) => Promise<void> = async () => undefined,
-  ) {}
+    readonly hooks: GraphHooks,
+  ) {
+    this.pending = new PendingLists(uow, workspaceId, position, hooks.onAttributed);
+  }
 
   async link(identityKey: string): Promise<IdentityLinkDoc | null> {
     return this.uow.get<IdentityLinkDoc>(IDENTITY_LINKS, docId(this.workspaceId, identityKey));
   }
 
-  /** The key events of this identity are attributed through: the user it was merged into, or itself. */
-  async canonicalKey(identityKey: string): Promise<string> {
-    return (await this.link(identityKey))?.mergedInto ?? identityKey;
+  /** The person an identity is part of: the user it was merged into (following aliases of aliases), or itself. */
+  canonicalKey(identityKey: string): Promise<string> {
+    return canonicalKeyOf(this.uow, this.workspaceId, identityKey);
   }
 
-  async customerOf(identityKey: string): Promise<string | null> {
-    const link = await this.link(identityKey);
-    if (link?.mergedInto) {
-      const merged = await this.link(link.mergedInto);
-      if (merged?.customerId) return merged.customerId;
+  /**
+   * The customer a call of this identity at `at` (Segment time) belongs to: the group the person was in at that
+   * time (their earliest one for calls before any group call), else the customer their email domain matched.
+   */
+  async customerAt(identityKey: string, at: string): Promise<string | null> {
+    const own = await this.link(identityKey);
+    const canonicalKey = await this.canonicalKey(identityKey);
+    const person = canonicalKey === identityKey ? own : await this.link(canonicalKey);
+    for (const link of [person, own]) {
+      const groups = link?.groups ?? [];
+      if (groups.length) return ([...groups].reverse().find((g) => g.at <= at) ?? groups[0]!).customerId;
     }
-    return link?.customerId ?? null;
+    return person?.emailCustomerId ?? own?.emailCustomerId ?? own?.customerId ?? null;
   }
 
-  /** A group call: the identity now belongs to the account, unless a newer group call already said otherwise. */
+  /** A group call: the identity (and the person it is part of) belonged to the account from `timestamp` on. */
   async groupWith(identityKey: string, customerId: string, timestamp: string): Promise<void> {
-    await this.changeLink(identityKey, (link) =>
-      link.groupedAt && link.groupedAt > timestamp ? undefined : { ...link, customerId, groupedAt: timestamp },
-    );
-    const canonical = await this.canonicalKey(identityKey);
-    await this.resolve(`identity:${identityKey}`, customerId);
-    if (canonical !== identityKey) await this.resolve(`identity:${canonical}`, customerId);
+    const membership = { customerId, at: timestamp };
+    await this.changeLink(identityKey, (link) => withGroups(link, [membership]));
+    const canonicalKey = await this.canonicalKey(identityKey);
+    if (canonicalKey !== identityKey) await this.changeLink(canonicalKey, (link) => withGroups(link, [membership]));
+    await this.resolveIdentity(identityKey);
+    if (canonicalKey !== identityKey) await this.resolveIdentity(canonicalKey);
   }
 
   /** identify (anonymousId + userId) or alias (previousId to userId): two identities are one person. */
-  async merge(fromKey: string, intoKey: string, timestamp: string): Promise<void> {
-    if (fromKey === intoKey) return;
-    await this.changeLink(fromKey, (link) => ({ ...link, mergedInto: intoKey }));
-    const intoCustomer = (await this.link(intoKey))?.customerId ?? null;
-    const fromCustomer = (await this.link(fromKey))?.customerId ?? null;
-    if (intoCustomer) {
-      await this.resolve(`identity:${fromKey}`, intoCustomer);
-    } else if (fromCustomer) {
-      const groupedAt = (await this.link(fromKey))?.groupedAt ?? timestamp;
-      await this.changeLink(intoKey, (link) => ({ ...link, customerId: fromCustomer, groupedAt }));
-      await this.resolve(`identity:${intoKey}`, fromCustomer);
-    } else {
-      await this.movePending(`identity:${fromKey}`, `identity:${intoKey}`);
-    }
-  }
-
-  async addPending(waitingFor: string, eventId: string, reason: string, since: string): Promise<void> {
-    await this.uow.update<UnresolvedDoc>(UNRESOLVED, docId(this.workspaceId, waitingFor), this.position, (doc) => ({
-      _id: docId(this.workspaceId, waitingFor),
-      workspaceId: this.workspaceId,
-      waitingFor,
-      reason: doc?.reason ?? reason,
-      eventIds: doc?.eventIds.includes(eventId) ? doc.eventIds : [...(doc?.eventIds ?? []), eventId],
-      since: doc?.since ?? since,
+  async merge(fromKey: string, intoKey: string): Promise<void> {
+    const from = await this.canonicalKey(fromKey);
+    const into = await this.canonicalKey(intoKey);
+    if (from === into) return;
+    const fromLink = await this.link(from);
+    await this.changeLink(from, (link) => ({ ...link, mergedInto: into }));
+    await this.changeLink(into, (link) => ({
+      ...withGroups(link, fromLink?.groups ?? []),
+      mergedFrom: [...new Set([...(link.mergedFrom ?? []), from, ...(fromLink?.mergedFrom ?? [])])],
+      emailCustomerId: link.emailCustomerId ?? fromLink?.emailCustomerId ?? null,
+      customerId: link.customerId ?? fromLink?.customerId ?? null,
     }));
-  }
-
-  /** Attributes every event waiting for `waitingFor` to the customer. Returns the group calls among them. */
-  async resolve(waitingFor: string, customerId: string): Promise<SegmentEventDoc[]> {
-    const id = docId(this.workspaceId, waitingFor);
-    const pending = await this.uow.get<UnresolvedDoc>(UNRESOLVED, id);
-    if (!pending) return [];
-    await this.uow.prefetch(SEGMENT_EVENTS, pending.eventIds);
-    const resolved: SegmentEventDoc[] = [];
-    for (const eventId of pending.eventIds) {
-      await this.uow.update<SegmentEventDoc>(SEGMENT_EVENTS, eventId, this.position, (row) => {
-        if (!row || row.customerId) return undefined;
-        resolved.push(row);
-        return { ...row, customerId, attribution: 'resolved-later' };
-      });
+    await this.hooks.onMerged(from, into);
+    if (await this.customerAt(into, '')) {
+      await this.resolveIdentity(from);
+      await this.resolveIdentity(into);
+    } else {
+      await this.pending.move(`identity:${from}`, `identity:${into}`);
     }
-    for (const row of resolved) {
-      await this.countActivity(customerId, row.timestamp);
-      await this.onAttributed({ ...row, customerId, attribution: 'resolved-later' }, customerId);
+  }
+
+  /** An identify call's email: its domain (newest wins) and the customer that domain matched, if any. */
+  async setEmailDomain(identityKey: string, domain: string, at: string, customerId: string | null): Promise<void> {
+    let changed = false;
+    await this.changeLink(identityKey, (link) => {
+      if (link.emailDomainAt && link.emailDomainAt >= at) return undefined;
+      changed = true;
+      return { ...link, emailDomain: domain, emailDomainAt: at, emailCustomerId: customerId, customerId: link.customerId ?? customerId };
+    });
+    if (changed && customerId) await this.matchedByEmailDomain(identityKey, customerId);
+  }
+
+  /** A customer now claims the identity's email domain (registered after the identity was seen). */
+  async matchedByEmailDomain(identityKey: string, customerId: string): Promise<void> {
+    await this.changeLink(identityKey, (link) => ({ ...link, emailCustomerId: customerId, customerId: link.customerId ?? customerId }));
+    await this.resolveIdentity(identityKey);
+    const canonicalKey = await this.canonicalKey(identityKey);
+    if (canonicalKey !== identityKey) await this.resolveIdentity(canonicalKey);
+  }
+
+  /** A group got its customer: what waited for it is attributed, and the group calls link their users. */
+  async groupLinked(groupId: string, customerId: string): Promise<void> {
+    const groupCalls = await this.pending.resolve(`group:${groupId}`, async () => customerId);
+    for (const row of groupCalls) {
+      for (const identityKey of row.identityKeys) await this.groupWith(identityKey, customerId, row.timestamp);
     }
-    // Rows first, then the list: if a store applies the batch only partly, the list is still there to redo.
-    await this.uow.update<UnresolvedDoc>(UNRESOLVED, id, this.position, () => null);
-    return resolved.filter((row) => row.callType === 'group');
   }
 
-  async countActivity(customerId: string, timestamp: string): Promise<void> {
-    await this.uow.update<CustomerDoc>(CUSTOMERS, docId(this.workspaceId, customerId), this.position, (doc) =>
-      doc
-        ? {
-            ...doc,
-            eventCount: doc.eventCount + 1,
-            lastActivityAt: !doc.lastActivityAt || doc.lastActivityAt < timestamp ? timestamp : doc.lastActivityAt,
-          }
-        : undefined,
-    );
+  /** Every identity of the person (for deletion): the canonical one and all merged into it, transitively. */
+  async personKeys(identityKey: string): Promise<string[]> {
+    const found = new Set<string>();
+    const visit = async (key: string) => {
+      if (found.has(key) || found.size > 1000) return;
+      found.add(key);
+      for (const merged of (await this.link(key))?.mergedFrom ?? []) await visit(merged);
+    };
+    await visit(await this.canonicalKey(identityKey));
+    await visit(identityKey);
+    return [...found];
   }
 
-  private async movePending(from: string, to: string): Promise<void> {
-    const pending = await this.uow.get<UnresolvedDoc>(UNRESOLVED, docId(this.workspaceId, from));
-    if (!pending) return;
-    for (const eventId of pending.eventIds) await this.addPending(to, eventId, pending.reason, pending.since);
-    await this.uow.update<UnresolvedDoc>(UNRESOLVED, docId(this.workspaceId, from), this.position, () => null);
+  private async resolveIdentity(identityKey: string): Promise<void> {
+    await this.pending.resolve(`identity:${identityKey}`, (row) => this.customerAt(identityKey, row.timestamp));
   }
 
-  private async changeLink(
-    identityKey: string,
-    change: (link: Omit<IdentityLinkDoc, '_pos'>) => Omit<IdentityLinkDoc, '_pos'> | undefined,
-  ): Promise<void> {
+  async changeLink(identityKey: string, change: (link: LinkFields) => LinkFields | undefined): Promise<void> {
     const id = docId(this.workspaceId, identityKey);
     await this.uow.update<IdentityLinkDoc>(IDENTITY_LINKS, id, this.position, (doc) =>
-      change(
-        doc ?? { _id: id, workspaceId: this.workspaceId, identityKey, customerId: null, groupedAt: null, mergedInto: null },
-      ),
+      change(doc ?? { _id: id, workspaceId: this.workspaceId, identityKey, customerId: null, groupedAt: null, mergedInto: null }),
     );
   }
+}
+
+/** The person an identity is part of, for read models that follow attribution (stakeholders). */
+export async function canonicalKeyOf(uow: UnitOfWork, workspaceId: string, identityKey: string): Promise<string> {
+  let key = identityKey;
+  for (let hop = 0; hop < MAX_MERGE_HOPS; hop++) {
+    const next = (await uow.get<IdentityLinkDoc>(IDENTITY_LINKS, docId(workspaceId, key)))?.mergedInto;
+    if (!next || next === identityKey) return key;
+    key = next;
+  }
+  return key;
+}
+
+/** Adds group memberships, keeping the history in Segment time order; the newest one is the current account. */
+function withGroups(link: LinkFields, added: readonly GroupMembership[]): LinkFields {
+  const all = [...(link.groups ?? [])];
+  for (const m of added) if (!all.some((g) => g.customerId === m.customerId && g.at === m.at)) all.push(m);
+  if (all.length === 0) return link;
+  all.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.customerId < b.customerId ? -1 : 1));
+  const groups = all.slice(-MAX_GROUP_HISTORY);
+  const newest = groups[groups.length - 1]!;
+  return { ...link, groups, customerId: newest.customerId, groupedAt: newest.at };
 }

@@ -1,0 +1,43 @@
+import { applyComputation, ComputedMap, engageComputationOf } from '../../domain/identity/engage';
+import { applyTraits, stringTrait, TraitMap } from '../../domain/identity/traits';
+import type { SegmentCall } from '../../domain/segment/calls';
+import type { AttributionListener } from '../attribution/attributionProjection';
+import { CUSTOMERS, CustomerDoc, docId } from '../attribution/documents';
+import { ACCOUNTS, AccountDoc } from './documents';
+
+/**
+ * Accounts: the Segment side of each customer, from the group calls attributed to it. A customer created from a
+ * Segment group takes its name from the group's `name` trait (the newest one), so the name does not depend on
+ * which call happened to arrive first.
+ */
+export function createAccountsListener(): AttributionListener {
+  return {
+    collections: [{ name: ACCOUNTS }],
+
+    async onAttributed(row, customerId, uow, position) {
+      if (row.callType !== 'group') return;
+      const call = JSON.parse(row.payload) as SegmentCall;
+      if (call.type !== 'group') return;
+      const stamp = { at: row.timestamp, by: row._id };
+      const id = docId(row.workspaceId, customerId);
+      let traits: TraitMap = {};
+      await uow.update<AccountDoc>(ACCOUNTS, id, position, (doc) => {
+        traits = JSON.parse(doc?.traits ?? '{}') as TraitMap;
+        let computed = JSON.parse(doc?.computed ?? '{}') as ComputedMap;
+        const computation = engageComputationOf(call);
+        const plain = { ...((call.traits as Record<string, unknown> | undefined) ?? {}) };
+        if (computation) {
+          computed = applyComputation(computed, computation, stamp);
+          delete plain[computation.computationKey];
+        }
+        traits = applyTraits(traits, plain, stamp);
+        return { _id: id, workspaceId: row.workspaceId, customerId, traits: JSON.stringify(traits), computed: JSON.stringify(computed) };
+      });
+      const traitName = stringTrait(traits, 'name');
+      if (!traitName) return;
+      await uow.update<CustomerDoc>(CUSTOMERS, id, position, (doc) =>
+        doc && doc.source === 'segment-group' && doc.name !== traitName ? { ...doc, name: traitName } : undefined,
+      );
+    },
+  };
+}
