@@ -1,0 +1,60 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { emptyCustomerDirectory } from '../src/commands/customerDirectory';
+import { ingestSegmentCalls } from '../src/commands/ingestSegmentCalls';
+import { configFromEnv } from '../src/config';
+import { openSqliteEventStore } from '../src/eventstore/sqlite/sqliteEventStore';
+import { startServices } from '../src/service';
+import { Traffic } from './traffic';
+
+/**
+ * A child process of the benchmark, in two steps so each has a clean heap:
+ *   `generate <dataDir> <events>`: writes a history of realistic calls straight into the embedded event store,
+ *   through the real ingest command (2,000 calls per append);
+ *   `rebuild <dataDir>`: starts the service's projections on an empty read store over that history and times
+ *   how long they take to catch up, sampling its own RSS. Prints one JSON line.
+ */
+async function generate(dataDir: string, events: number): Promise<void> {
+  const eventStore = await openSqliteEventStore(join(dataDir, 'events.db'));
+  const traffic = new Traffic('history', { customers: 5000, usersPerCustomer: 40 });
+  const customers = emptyCustomerDirectory();
+  const started = performance.now();
+  for (let written = 0; written < events; ) {
+    const calls = traffic.batch(Math.min(2000, events - written));
+    await ingestSegmentCalls(
+      { eventStore, customers },
+      { workspaceId: 'default', calls, callBytes: () => 600, receivedAt: new Date(), correlationId: 'history', source: 'bench' },
+    );
+    written += calls.length;
+  }
+  const head = Number(await eventStore.headPosition());
+  await eventStore.close();
+  console.log(JSON.stringify({ events: head, seconds: (performance.now() - started) / 1000 }));
+}
+
+async function rebuild(dataDir: string): Promise<void> {
+  const rss: number[] = [];
+  const sample = () => rss.push(Math.round(process.memoryUsage().rss / 1048576));
+  const timer = setInterval(sample, 500);
+  const readDir = mkdtempSync(join(tmpdir(), 'cscx-bench-readmodels-'));
+  const config = { ...configFromEnv(), dataDir: readDir, logLevel: 'warn' };
+  const eventStore = await openSqliteEventStore(join(dataDir, 'events.db'));
+  const head = Number(await eventStore.headPosition());
+  sample();
+  const started = performance.now();
+  const services = await startServices(config, pino({ level: 'warn' }), { eventStore });
+  await services.projectionsCaughtUp();
+  const seconds = (performance.now() - started) / 1000;
+  sample();
+  clearInterval(timer);
+  await services.close();
+  console.log(JSON.stringify({ events: head, seconds, eventsPerSecond: head / seconds, rssMiB: rss, projections: services.projections.map((p) => p.projection.name) }));
+}
+
+const [step, dataDir, events] = process.argv.slice(2);
+(step === 'generate' ? generate(dataDir!, Number(events)) : rebuild(dataDir!)).catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,165 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { closedLoop, fixedRate, LoadResult, Target } from './load';
+import { DIST, startChild, stopChild, withRss } from './processes';
+import { ReadModelWatch } from './readModelLatency';
+import { round } from './stats';
+import { Traffic } from './traffic';
+
+/**
+ * `npm run bench`: the service as a child process on loopback, realistic Segment traffic from this process,
+ * figures as a table and as JSON in bench-results/. Every phase is bounded in time and request count.
+ * BENCH_SECONDS (default 8) sets each phase's length, BENCH_REPLAY_EVENTS (default 1,000,000) the history size.
+ */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const REPLAY_EVENTS = Number(process.env.BENCH_REPLAY_EVENTS ?? 1_000_000);
+const RATES = [500, 2000, 5000];
+const WRITE_KEY = 'wk_bench';
+const ADMIN_TOKEN = 'adm_bench';
+const headers = { 'content-type': 'application/json', authorization: `Bearer ${WRITE_KEY}` };
+
+interface Row {
+  phase: string;
+  eventsPerSecond?: number | null;
+  ratioToCeiling?: number | null;
+  p50Ms?: number | null;
+  p95Ms?: number | null;
+  p99Ms?: number | null;
+  okShare?: number | null;
+  rssPeakMiB?: number | null;
+  note?: string;
+}
+
+const summary = (result: LoadResult, eventsPerRequest: number) => {
+  const p = result.latency.percentiles();
+  return {
+    eventsPerSecond: round((result.ok * eventsPerRequest) / result.seconds, 0),
+    p50Ms: round(p.p50, 2),
+    p95Ms: round(p.p95, 2),
+    p99Ms: round(p.p99, 2),
+    okShare: round(result.ok / Math.max(1, result.requests), 4),
+    statuses: result.statuses,
+  };
+};
+
+async function ceiling(rows: Row[]): Promise<number> {
+  const { child, url } = await startChild(join(DIST, 'bench/koaCeiling.js'), {}, '/');
+  const traffic = new Traffic('ceiling');
+  const target: Target = { url, path: '/', headers };
+  const { result, rss } = await withRss(child.pid, () => closedLoop(target, () => JSON.stringify(traffic.next()), { connections: 64, seconds: SECONDS, maxRequests: 2_000_000 }));
+  await stopChild(child);
+  const s = summary(result, 1);
+  rows.push({ phase: 'do-nothing Koa endpoint (ceiling)', ...s, ratioToCeiling: 1, rssPeakMiB: round(rss.peakMiB, 0) });
+  return s.eventsPerSecond ?? NaN;
+}
+
+async function serviceRun(engine: 'sqlite' | 'mongodb', ceilingRate: number, rows: Row[]): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cscx-bench-'));
+  const env: Record<string, string> = { DATA_DIR: dataDir, SEGMENT_WRITE_KEY: WRITE_KEY, ADMIN_TOKEN, LOG_LEVEL: 'warn' };
+  if (engine === 'sqlite') env.MONGODB_URI = '';
+  else env.MONGODB_DATABASE = `cscx_bench_${randomUUID().slice(0, 8)}`;
+  const { child, url } = await startChild(join(DIST, 'src/main.js'), env);
+  const target: Target = { url, path: '/api/integrations/segment/webhook', headers };
+  const ratio = (rate: number | null | undefined) => round((rate ?? NaN) / ceilingRate, 2);
+  const label = (text: string) => `${text} [${engine}]`;
+  try {
+    const single = new Traffic(`single-${engine}`);
+    const sustained = await withRss(child.pid, () => closedLoop(target, () => JSON.stringify(single.next()), { connections: 64, seconds: SECONDS, maxRequests: 1_000_000 }));
+    const s = summary(sustained.result, 1);
+    rows.push({ phase: label('single-call ingest, sustained (64 connections)'), ...s, ratioToCeiling: ratio(s.eventsPerSecond), rssPeakMiB: round(sustained.rss.peakMiB, 0) });
+
+    for (const rate of RATES) {
+      const traffic = new Traffic(`rate-${rate}-${engine}`);
+      const run = await withRss(child.pid, () => fixedRate(target, () => JSON.stringify(traffic.next()), { ratePerSecond: rate, seconds: SECONDS, connections: 128 }));
+      const r = summary(run.result, 1);
+      rows.push({ phase: label(`ack latency at ${rate.toLocaleString('en')} events/s`), ...r, ratioToCeiling: ratio(r.eventsPerSecond), rssPeakMiB: round(run.rss.peakMiB, 0) });
+    }
+
+    const watch = new ReadModelWatch();
+    await watch.open(url, ADMIN_TOKEN);
+    const traced = new Traffic(`readmodel-${engine}`);
+    const body = () => {
+      const call = traced.next();
+      watch.sent(call.messageId as string);
+      return JSON.stringify(call);
+    };
+    const traceRun = await withRss(child.pid, () => fixedRate(target, body, { ratePerSecond: 2000, seconds: SECONDS, connections: 128 }));
+    // The last calls' read-model events may still be on their way: wait for them, bounded.
+    for (let i = 0; i < 100 && watch.matched < traceRun.result.ok; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    watch.close();
+    const lat = watch.latency.percentiles();
+    rows.push({
+      phase: label('webhook-to-read-model at 2,000 events/s (via SSE)'),
+      eventsPerSecond: round(traceRun.result.ok / traceRun.result.seconds, 0),
+      p50Ms: round(lat.p50, 2),
+      p95Ms: round(lat.p95, 2),
+      p99Ms: round(lat.p99, 2),
+      okShare: round(watch.matched / Math.max(1, traceRun.result.ok), 4),
+      rssPeakMiB: round(traceRun.rss.peakMiB, 0),
+      note: 'okShare: acknowledged calls seen in the read model',
+    });
+
+    const batches = new Traffic(`batch-${engine}`);
+    const batched = await withRss(child.pid, () => closedLoop(target, () => JSON.stringify(batches.batch(100)), { connections: 16, seconds: SECONDS, maxRequests: 100_000 }));
+    const b = summary(batched.result, 100);
+    rows.push({ phase: label('batched ingest, 100 calls per request (16 connections)'), ...b, ratioToCeiling: ratio(b.eventsPerSecond), rssPeakMiB: round(batched.rss.peakMiB, 0) });
+  } finally {
+    await stopChild(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function replay(engine: 'sqlite' | 'mongodb', rows: Row[]): void {
+  const dataDir = mkdtempSync(join(tmpdir(), 'cscx-bench-history-'));
+  const script = join(DIST, 'bench/replayRebuild.js');
+  const env = { ...process.env, ...(engine === 'sqlite' ? { MONGODB_URI: '' } : { MONGODB_DATABASE: `cscx_bench_replay_${randomUUID().slice(0, 8)}` }) };
+  try {
+    const generated = JSON.parse(execFileSync(process.execPath, [script, 'generate', dataDir, String(REPLAY_EVENTS)], { env, encoding: 'utf8', timeout: 600_000 }).trim().split('\n').pop()!) as { events: number; seconds: number };
+    const rebuilt = JSON.parse(execFileSync(process.execPath, [script, 'rebuild', dataDir], { env, encoding: 'utf8', timeout: 900_000 }).trim().split('\n').pop()!) as { events: number; seconds: number; eventsPerSecond: number; rssMiB: number[] };
+    const rss = rebuilt.rssMiB;
+    rows.push({
+      phase: `replay: rebuild read models over ${generated.events.toLocaleString('en')} events [${engine}]`,
+      eventsPerSecond: round(rebuilt.eventsPerSecond, 0),
+      rssPeakMiB: Math.max(...rss),
+      note: `${round(rebuilt.seconds, 1)} s; RSS at 25/50/75/100%: ${[0.25, 0.5, 0.75, 1].map((q) => rss[Math.min(rss.length - 1, Math.floor(q * (rss.length - 1)))]).join('/')} MiB; history written in ${round(generated.seconds, 1)} s`,
+    });
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function machine() {
+  return { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGiB: round(totalmem() / 2 ** 30, 1), node: process.version, platform: `${process.platform} ${process.arch}` };
+}
+
+function printTable(rows: Row[]): void {
+  const cell = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+  const columns: (keyof Row)[] = ['phase', 'eventsPerSecond', 'ratioToCeiling', 'p50Ms', 'p95Ms', 'p99Ms', 'okShare', 'rssPeakMiB', 'note'];
+  console.log(`| ${columns.join(' | ')} |\n|${columns.map(() => ' --- ').join('|')}|`);
+  for (const row of rows) console.log(`| ${columns.map((c) => cell(row[c])).join(' | ')} |`);
+}
+
+async function main(): Promise<void> {
+  const engines: ('sqlite' | 'mongodb')[] = process.env.MONGODB_URI ? ['sqlite', 'mongodb'] : ['sqlite'];
+  const only = process.env.BENCH_ONLY; // e.g. "ingest" or "replay", to run a part
+  const rows: Row[] = [];
+  const ceilingRate = await ceiling(rows);
+  for (const engine of engines) {
+    if (only !== 'replay') await serviceRun(engine, ceilingRate, rows);
+    if (only !== 'ingest' && REPLAY_EVENTS > 0) replay(engine, rows);
+  }
+  const report = { takenAt: new Date().toISOString(), machine: machine(), seconds: SECONDS, rows };
+  printTable(rows);
+  mkdirSync('bench-results', { recursive: true });
+  const file = join('bench-results', `bench-${report.takenAt.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(report, null, 2));
+  console.log(`\nmachine: ${JSON.stringify(report.machine)}\nJSON: ${file}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
