@@ -22,13 +22,13 @@ let workspace = null;
 let leaveScreen = null;
 
 async function start() {
-  window.addEventListener('cscx:unauthorized', () => signOut('Your sign-in expired or the token was rotated. Sign in again.'));
+  window.addEventListener('cscx:unauthorized', () => workspace && signOut('Your sign-in expired or the token was rotated. Sign in again.'));
   window.addEventListener('hashchange', render);
   if (!token.get()) return signIn();
   try {
     workspace = await api('/api/workspace');
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return;
+    if (error instanceof ApiError && error.status === 401) return signOut('Your sign-in expired. Sign in again.');
     return replace(root, h('main', { class: 'signin' }, errorBox(error)));
   }
   render();

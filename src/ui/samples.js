@@ -21,7 +21,7 @@ export const SAMPLES = {
   },
   track: {
     label: 'Track: a product event for the account',
-    make: () => base('track', { userId: 'user_jane', event: 'Report Exported', properties: { format: 'pdf', pages: 12 }, context: { groupId: 'acct_acme', library: { name: 'cscx-test-sender', version: '1.0' } } }),
+    make: () => base('track', { userId: 'user_jane', event: 'Feature Used', properties: { feature: 'reports', format: 'pdf' }, context: { groupId: 'acct_acme', library: { name: 'cscx-test-sender', version: '1.0' } } }),
   },
   anonymousTrack: {
     label: 'Track: anonymous (will wait unresolved)',

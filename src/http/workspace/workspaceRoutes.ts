@@ -29,7 +29,7 @@ export function mountWorkspaceRoutes(router: Router, services: Services): void {
   });
 }
 
-const baseUrl = (ctx: Context, services: Services) => (services.config.publicUrl ?? ctx.origin).replace(/\/+$/, '');
+const baseUrl = (ctx: Context, services: Services) => (services.config.publicUrl || `${ctx.protocol}://${ctx.host}`).replace(/\/+$/, '');
 
 function workspaceView(workspace: WorkspaceDoc, base: string) {
   const now = Date.now();

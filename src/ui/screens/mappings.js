@@ -148,6 +148,7 @@ export function mappingsScreen(el) {
           'form',
           {
             id: 'rule-form',
+            novalidate: true, // the API's answer is the one source of validation messages
             onsubmit: (e) => {
               e.preventDefault();
               const next = collect();
