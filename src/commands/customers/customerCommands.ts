@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { uuidV5 } from '../../domain/ids';
 import {
   CUSTOMER_REGISTERED,
@@ -78,7 +78,8 @@ export async function registerCustomer(
       {
         streamName: customerStream(workspaceId, data.customerId),
         expectedRevision: 'no_stream',
-        events: [{ id: uuidV5(`customer-registered:${workspaceId}:${data.customerId}`), type: CUSTOMER_REGISTERED, data: { ...data }, metadata: { workspaceId, correlationId: command.correlationId } }],
+        // A fresh event id: a second registration under the same id must meet the existing stream, not pass as a retry.
+        events: [{ id: randomUUID(), type: CUSTOMER_REGISTERED, data: { ...data }, metadata: { workspaceId, correlationId: command.correlationId } }],
       },
     ]);
   } catch (error) {
