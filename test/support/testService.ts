@@ -80,7 +80,9 @@ export async function startTestService(
           authorization: 'Basic ' + Buffer.from(`${writeKey}:`).toString('base64'),
           ...headers,
         },
-        body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+        // A copy as a plain Uint8Array: it is a BodyInit under Node's and the DOM's fetch types alike (the DOM lib is
+        // in the program through @segment/actions-core's cross-fetch types).
+        body: typeof body === 'string' ? body : Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body),
       }),
     get: (path, token = adminToken) => fetch(url + path, { headers: { authorization: `Bearer ${token}` } }),
     close: async () => {
