@@ -151,6 +151,8 @@ describe('web app journeys (headless Chromium)', function () {
     await page.waitForSelector('#customer-name:has-text("Acme Corp")');
     await page.waitForSelector('#customer-events table');
     await page.waitForSelector('#customer-signals li');
+    await page.waitForSelector('#segment-traits:has-text("acme.com")');
+    await page.waitForSelector('#customer-stakeholders td:has-text("jane@acme.com")');
     await page.waitForSelector('#health-score');
     await page.waitForSelector('#customer-health svg.chart polyline');
     expect(Number(await page.textContent('#health-score'))).to.be.within(1, 100);

@@ -86,6 +86,7 @@ export async function startTestService(
       }),
     get: (path, token = adminToken) => fetch(url + path, { headers: { authorization: `Bearer ${token}` } }),
     close: async () => {
+      services.live.close(); // ends open monitor streams, which would otherwise keep the server from closing
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
       if (mongoDatabase) {

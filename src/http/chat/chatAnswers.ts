@@ -119,7 +119,7 @@ async function replayAnswer(services: Services, workspaceId: string): Promise<Ch
     running
       ? `A replay is ${latest.state}: ${latest.progress.eventsDone} of ${latest.progress.totalIsEstimate ? 'about ' : ''}${latest.progress.eventsTotal} events (${Math.round(latest.progress.fraction * 100)}%).`
       : latest
-        ? `The last replay ${latest.state === 'failed' ? `failed: ${latest.error}` : `completed at ${latest.finishedAt}`} (mappings version ${latest.fromVersion} → ${latest.toVersion}).`
+        ? `The last replay ${latest.state === 'failed' ? `failed: ${latest.error}` : `completed at ${latest.finishedAt}`} (read models version ${latest.fromVersion} → ${latest.toVersion}).`
         : 'No replay has run since the service started.',
     `Mappings in force: version ${mappings.version}. Read models built as version ${built.version}.`,
   ];

@@ -86,29 +86,41 @@ export function customerScreen(el, { params }) {
 
 async function loadTraits(id, body) {
   const c = await api(`/api/customers/${encodeURIComponent(id)}`);
-  const traits = c.traits ?? {};
-  const rows = Object.entries(traits).filter(([k]) => !k.startsWith('_'));
-  const facts = [['Customer id', c.id], ['Segment groups', (c.groupIds ?? []).join(', ') || '—'], ['Known since', when(c.createdAt)]];
+  const facts = [['Customer id', c.id], ['Segment groups', (c.groupIds ?? []).join(', ') || '—'], ['Known since', when(c.createdAt)], ['Source', c.source === 'registered' ? 'registered by an admin' : 'Segment group call']];
+  const traits = Object.entries(c.segmentTraits ?? {});
+  const computed = Object.entries(c.computedTraits ?? {});
+  const audiences = Array.isArray(c.audiences) ? c.audiences : Object.keys(c.audiences ?? {});
   replace(
     body,
     h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
-    rows.length ? h('dl', { class: 'facts' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, traitValue(v))])) : h('p', { class: 'muted' }, c.traits ? 'No traits yet: group calls with traits fill this in.' : ''),
+    h('h3', {}, 'Segment traits'),
+    traits.length ? h('dl', { class: 'facts', id: 'segment-traits' }, traits.map(([k, v]) => [h('dt', {}, k), h('dd', {}, traitValue(v))])) : h('p', { class: 'muted' }, 'No traits yet: group calls with traits fill this in.'),
+    computed.length > 0 && h('h3', {}, 'Computed traits (Engage)'),
+    computed.length > 0 && h('dl', { class: 'facts' }, computed.map(([k, v]) => [h('dt', {}, k), h('dd', {}, traitValue(v))])),
+    audiences.length > 0 && h('p', {}, h('strong', {}, 'Audiences: '), audiences.map((a) => badge(typeof a === 'string' ? a : a.key ?? JSON.stringify(a), 'info'))),
   );
 }
 
 const traitValue = (v) => (v && typeof v === 'object' && 'value' in v ? String(v.value) : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
 async function loadStakeholders(id, body) {
-  const answer = await api(`/api/customers/${encodeURIComponent(id)}/stakeholders`);
-  const people = answer.stakeholders ?? answer;
-  if (!people.length) return replace(body, emptyState('No stakeholders yet', 'People appear here when identify calls come in for users of this account.'));
+  const { stakeholders } = await api(`/api/customers/${encodeURIComponent(id)}/stakeholders`);
+  if (!stakeholders.length) return replace(body, emptyState('No stakeholders yet', 'People appear here when users of this account send identify or track calls.'));
   replace(
     body,
     h(
       'table',
       { class: 'table' },
-      h('thead', {}, h('tr', {}, ['Name', 'Email', 'Title / role', 'User id', 'Last seen'].map((c) => h('th', {}, c)))),
-      h('tbody', {}, people.map((p) => h('tr', {}, h('td', {}, p.name ?? '—'), h('td', {}, p.email ?? '—'), h('td', {}, p.title ?? p.role ?? '—'), h('td', { class: 'mono small' }, p.userId ?? '—'), h('td', {}, ago(p.lastSeenAt ?? p.updatedAt))))),
+      h('thead', {}, h('tr', {}, ['Name', 'Email', 'Title', 'User ids', 'Events', 'Last seen'].map((c) => h('th', {}, c)))),
+      h(
+        'tbody',
+        {},
+        stakeholders.map((p) =>
+          p.forgotten
+            ? h('tr', {}, h('td', { colspan: 4, class: 'muted' }, 'Personal data erased on request'), h('td', { class: 'num' }, p.eventCount ?? 0), h('td', {}, ago(p.lastSeenAt)))
+            : h('tr', {}, h('td', {}, p.name ?? h('span', { class: 'muted' }, 'unnamed')), h('td', {}, p.email ?? '—'), h('td', {}, p.title ?? '—'), h('td', { class: 'mono small' }, (p.identities?.userIds ?? []).join(', ') || 'anonymous'), h('td', { class: 'num' }, p.eventCount ?? 0), h('td', {}, ago(p.lastSeenAt))),
+        ),
+      ),
     ),
   );
 }

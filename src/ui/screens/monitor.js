@@ -105,7 +105,7 @@ export function monitorScreen(el) {
                 h('td', {}, badge(row.callType ?? '?', 'type')),
                 h('td', {}, row.name ?? '—'),
                 h('td', { class: 'mono' }, row.userId ?? row.anonymousId ?? '—'),
-                h('td', {}, row.customerId ? h('a', { href: `#/customers/${encodeURIComponent(row.customerId)}` }, row.customerId) : '—'),
+                h('td', { class: 'truncate', title: row.customerId ?? '' }, row.customerId ? h('a', { href: `#/customers/${encodeURIComponent(row.customerId)}` }, row.customerId) : '—'),
                 h('td', {}, badge(STATUS_LABELS[row.status], statusKind(row.status))),
               ),
             ),

@@ -100,7 +100,7 @@ function progressView(replay) {
   return h(
     'div',
     { class: 'progress', dataset: { state } },
-    h('div', { class: 'progress-head' }, h('strong', { id: 'replay-state' }, `${label} — mappings version ${replay.fromVersion} → ${replay.toVersion}`), h('span', { class: 'muted' }, `${done.toLocaleString()} of ${progress.totalIsEstimate ? 'about ' : ''}${total.toLocaleString()} events (${percent}%)`)),
+    h('div', { class: 'progress-head' }, h('strong', { id: 'replay-state' }, `${label} — read models version ${replay.fromVersion} → ${replay.toVersion}`), h('span', { class: 'muted' }, `${done.toLocaleString()} of ${progress.totalIsEstimate ? 'about ' : ''}${total.toLocaleString()} events (${percent}%)`)),
     h('div', { class: 'bar', role: 'progressbar', 'aria-valuenow': percent, 'aria-valuemin': 0, 'aria-valuemax': 100 }, bar),
     h('p', { class: 'small muted' }, `Started ${when(replay.startedAt)}${replay.finishedAt ? `, finished ${when(replay.finishedAt)}` : ''}${progress.eventsPerSecond ? ` · ${progress.eventsPerSecond.toLocaleString()} events/s` : ''}`),
     replay.changes && h('details', {}, h('summary', {}, 'What changed'), json(replay.changes)),
