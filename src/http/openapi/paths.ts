@@ -114,6 +114,24 @@ export const paths: Record<string, Record<string, unknown>> = {
       responses: { '200': { description: 'event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, '401': errorAnswers['401'] },
     },
   },
+  '/api/chat/command': {
+    post: {
+      tags: tags('chat'),
+      summary: 'Plain-language requests: Segment events or health of an account, mapping configuration, replay status',
+      security: adminAuth,
+      requestBody: jsonBody({ type: 'object', required: ['text'], properties: { text: { type: 'string', maxLength: 500 } } }),
+      responses: { '200': answer('the answer, with the data it names', { type: 'object' }), ...errorAnswers },
+    },
+  },
+  '/api/customers/{id}/health/history': {
+    get: {
+      tags: tags('health'),
+      summary: "The health score after each of a customer's latest signals, oldest first",
+      security: adminAuth,
+      parameters: [pathParam('id', 'customer id or Segment group id'), queryParam('limit', 'signals to fold (default 500, at most 2000)')],
+      responses: { '200': answer('score points', { type: 'object' }), '404': answer('no such customer'), ...errorAnswers },
+    },
+  },
   '/healthz': { get: { tags: tags('operations'), summary: 'Liveness, with the current state', security: [], responses: { '200': answer('alive', ref('Health')) } } },
   '/readyz': {
     get: {
