@@ -60,7 +60,7 @@ export async function deliverBatch(
 ): Promise<MultiStatusResponse> {
   const calls = payloads.map((payload) => toSegmentCall(type, payload));
   const response = await request<WebhookSummary>(endpointUrl(settings, WEBHOOK_PATH), { method: 'post', json: calls });
-  const refused = new Map(response.data.rejected.map((rejection) => [rejection.index, rejection]));
+  const refused = new Map((response.data?.rejected ?? []).map((rejection) => [rejection.index, rejection]));
   const statuses = new MultiStatusResponse();
   calls.forEach((call, index) => {
     const rejection = refused.get(index);

@@ -14,7 +14,7 @@ export const TRACKING_MAX_BATCH_BYTES = 500 * 1024;
 export const TRACKING_MAX_BATCH_CALLS = 2500;
 
 /**
- * Segment's HTTP Tracking API (`POST /v1/track` ... `/v1/batch`), so Segment's, RudderStack's and Jitsu's SDKs
+ * Segment's HTTP Tracking API (`POST /v1/track` ... `/v1/batch`), so Segment's and RudderStack's server SDKs
  * can send to us directly (their `host` option). Same pipeline as the webhook; answers Segment's
  * `{"success": true}` with our summary alongside.
  */
