@@ -1,4 +1,5 @@
 import { TRACKING_CALL_TYPES } from '../tracking/trackingCalls';
+import { identityPaths } from '../customers/openApiPaths';
 import { answer, errorAnswers, jsonBody, overloadAnswers, pathParam, queryParam, ref } from './schemas';
 
 const senderAuth = [{ writeKeyBasic: [] }, { writeKeyBearer: [] }, { signature: [] }];
@@ -67,10 +68,7 @@ export const paths: Record<string, Record<string, unknown>> = {
       queryParam('type', 'only calls of this type'),
     ],
   }),
-  '/api/customers': get('read models', 'Customers, or the customer of a Segment group', { type: 'object', properties: { customers: { type: 'array', items: ref('Customer') } } }, {
-    parameters: [queryParam('groupId', 'a Segment groupId'), queryParam('limit', '1 to 1000, default 100', { type: 'integer' })],
-  }),
-  '/api/customers/{id}': get('read models', 'One customer', ref('Customer'), { parameters: [pathParam('id', 'customer id or Segment groupId')] }),
+  ...identityPaths,
   '/api/integrations/segment/dlq': get('dead letters', 'Dead letters: rejected calls and events a projection failed on, newest first', {
     type: 'object',
     properties: { deadLetters: { type: 'array', items: ref('DeadLetter') } },
