@@ -14,6 +14,8 @@ export async function openSqliteReadStore(filePath: string): Promise<ReadStore> 
   const db = translateErrors(() => new Database(filePath));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  // A user deletion erases personal data from read models: overwrite freed pages instead of leaving it there.
+  db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
   const statements = new StatementCache(db);
   const knownTables = new Set<string>();
