@@ -1,5 +1,6 @@
 import { TRACKING_CALL_TYPES } from '../tracking/trackingCalls';
 import { identityPaths } from '../customers/openApiPaths';
+import { signalsPaths } from '../signals/openApiPaths';
 import { answer, errorAnswers, jsonBody, overloadAnswers, pathParam, queryParam, ref } from './schemas';
 
 const senderAuth = [{ writeKeyBasic: [] }, { writeKeyBearer: [] }, { signature: [] }];
@@ -69,6 +70,7 @@ export const paths: Record<string, Record<string, unknown>> = {
     ],
   }),
   ...identityPaths,
+  ...signalsPaths,
   '/api/integrations/segment/dlq': get('dead letters', 'Dead letters: rejected calls and events a projection failed on, newest first', {
     type: 'object',
     properties: { deadLetters: { type: 'array', items: ref('DeadLetter') } },
