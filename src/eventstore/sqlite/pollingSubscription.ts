@@ -41,6 +41,9 @@ export function pollingSubscription(source: PollSource, options: SubscribeOption
       if (events.length > 0) {
         await handler(events);
         position = events[events.length - 1]!.position;
+        // Reads and (SQLite) writes settle as microtasks only: without this turn a long catch-up would starve
+        // timers and HTTP requests until it is done.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
       scannedUpTo = events.length < batchSize ? (head > position ? head : position) : position;
       settleWaiters();
