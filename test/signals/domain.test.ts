@@ -20,6 +20,12 @@ describe('Mapping rules (pure)', () => {
     expect(signalFor('Something Else', {}, DEFAULT_MAPPINGS)).to.equal(null);
   });
 
+  it('never keeps personal properties, even when a rule names them', () => {
+    const set = rules({ properties: [{ from: 'email', to: 'who' }, { from: 'contact.phone', to: 'tel' }, { from: 'plan', to: 'plan' }] });
+    const signal = signalFor('E', { email: 'jane@acme.com', contact: { phone: '+1 555' }, plan: 'pro' }, set);
+    expect(signal!.properties).to.deep.equal({ plan: 'pro' });
+  });
+
   it('matches patterns literally except for * and ?', () => {
     const set = rules({ event: { pattern: 'Report (*).v?' } });
     expect(signalFor('Report (pdf).v2', {}, set)).to.not.equal(null);

@@ -1,3 +1,4 @@
+import { isPersonalPropertyKey } from '../identity/personalData';
 import type { Condition, EventMatch, MappingRule, MappingSet } from './mappingRules';
 
 /** What a mapping makes of one track call: the signal's type, weight and kept properties, and why. */
@@ -63,9 +64,14 @@ export function conditionHolds(condition: Condition, properties: Record<string, 
   return typeof value === typeof condition.lessThan && (value as number | string) < condition.lessThan;
 }
 
+/**
+ * The properties a rule keeps. Personal ones (email, name, phone, ...) are never kept: they are sealed in the
+ * event for the person's sake, and a signal that copied them would outlive a Segment deletion.
+ */
 function keptProperties(rule: MappingRule, properties: Record<string, unknown>): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
   for (const { from, to } of rule.properties ?? []) {
+    if (from.split('.').some(isPersonalPropertyKey)) continue;
     const value = valueAtPath(properties, from);
     if (value !== undefined) kept[to] = value;
   }
