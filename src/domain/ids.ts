@@ -19,9 +19,29 @@ export const eventIdForMessage = (workspaceId: string, messageId: string): strin
 
 /** A customer created from a Segment group gets an id derived from it, so concurrent calls agree on it. */
 export const customerIdForGroup = (workspaceId: string, groupId: string): string =>
-  'grp_' + uuidV5(`segment-group:${workspaceId}:${groupId}`).replace(/-/g, '').slice(0, 20);
+  remembered(`g\u0000${workspaceId}\u0000${groupId}`, () =>
+    'grp_' + uuidV5(`segment-group:${workspaceId}:${groupId}`).replace(/-/g, '').slice(0, 20),
+  );
 
 /** Identity keys: who a call is about when no customer is known yet. Hashed so no personal data is in names. */
 export type IdentityKind = 'user' | 'anonymous';
 export const identityKey = (workspaceId: string, kind: IdentityKind, value: string): string =>
-  `${kind === 'user' ? 'u' : 'a'}_` + uuidV5(`segment-identity:${workspaceId}:${kind}:${value}`).replace(/-/g, '').slice(0, 24);
+  remembered(`${kind}\u0000${workspaceId}\u0000${value}`, () =>
+    `${kind === 'user' ? 'u' : 'a'}_` + uuidV5(`segment-identity:${workspaceId}:${kind}:${value}`).replace(/-/g, '').slice(0, 24),
+  );
+
+/**
+ * The same users and groups come back call after call, and every stage (routing, lookups, projections) asks for
+ * their keys: hashing once per identity instead of once per question is a measurable share of ingest CPU. Bounded:
+ * the map is emptied when it grows past its size, which costs only re-hashing.
+ */
+const MEMO_LIMIT = 100_000;
+const memo = new Map<string, string>();
+function remembered(name: string, derive: () => string): string {
+  let value = memo.get(name);
+  if (value === undefined) {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(name, (value = derive()));
+  }
+  return value;
+}

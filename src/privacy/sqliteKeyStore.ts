@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { GroupCommit } from '../shared/groupCommit';
 import { docIdOfKid, KeyStore, keyDocId, LiveKey } from './keyStore';
 
 interface KeyRow {
@@ -41,7 +42,7 @@ export function openSqliteKeyStore(filePath: string): KeyStore {
        forgotten_at = MAX(COALESCE(identity_keys.forgotten_at, ''), excluded.forgotten_at)`,
   );
 
-  const keysFor = db.transaction((workspaceId: string, identityKeys: readonly string[]) => {
+  const keysForOne = (workspaceId: string, identityKeys: readonly string[]) => {
     const found = new Map<string, LiveKey>();
     for (const identityKey of new Set(identityKeys)) {
       const id = keyDocId(workspaceId, identityKey);
@@ -53,13 +54,21 @@ export function openSqliteKeyStore(filePath: string): KeyStore {
       found.set(identityKey, { kid: row.kid!, key: row.key!, forgottenAt: row.forgotten_at });
     }
     return found;
-  });
+  };
+  // New keys must be on disk before an event sealed with them is; concurrent requests share that fsync.
+  const keysForAll = db.transaction((requests: { workspaceId: string; identityKeys: readonly string[] }[]) =>
+    requests.map((r) => keysForOne(r.workspaceId, r.identityKeys)),
+  );
+  const keyCommits = new GroupCommit<{ workspaceId: string; identityKeys: readonly string[] }, Map<string, LiveKey>>(
+    keysForAll,
+    (error) => error,
+  );
   const destroy = db.transaction((workspaceId: string, identityKeys: readonly string[], at: string) => {
     for (const identityKey of new Set(identityKeys)) forget.run(keyDocId(workspaceId, identityKey), Date.parse(at), at);
   });
 
   return {
-    keysFor: async (workspaceId, identityKeys) => keysFor(workspaceId, identityKeys),
+    keysFor: (workspaceId, identityKeys) => keyCommits.submit({ workspaceId, identityKeys }),
     async keysById(kids) {
       const found = new Map<string, Buffer>();
       for (const kid of new Set(kids)) {

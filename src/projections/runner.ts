@@ -27,6 +27,9 @@ export interface RunnerOptions {
   readonly backoffMs?: (attempt: number) => number;
 }
 
+/** Events handled between two turns of the event loop. */
+const YIELD_EVERY_EVENTS = 25;
+
 const defaultBackoff = (attempt: number) => Math.min(5000, 50 * 2 ** (attempt - 1));
 
 const isTransient = (error: unknown) =>
@@ -124,7 +127,12 @@ export class ProjectionRunner {
   private async apply(events: readonly RecordedEvent[]): Promise<void> {
     const uow = new UnitOfWork(this.readStore, this.physicalName);
     await this.projection.prefetch?.(events, uow);
-    for (const event of events) await this.projection.handle(event, uow);
+    for (let i = 0; i < events.length; i++) {
+      // Let waiting webhook requests run between slices of a large batch: an acknowledgement should never wait
+      // for a whole catch-up batch to be projected.
+      if (i > 0 && i % YIELD_EVERY_EVENTS === 0) await new Promise((resolve) => setImmediate(resolve));
+      await this.projection.handle(events[i]!, uow);
+    }
     await this.commit(uow.writes(), events);
   }
 

@@ -11,7 +11,7 @@ import {
   StreamAppend,
   WrongExpectedRevisionError,
 } from '../port';
-import { GroupCommit } from './groupCommit';
+import { GroupCommit } from '../../shared/groupCommit';
 import { pollingSubscription } from './pollingSubscription';
 import { EventRow, prefixRanges, toRecordedEvent } from './rows';
 import { migrate } from './schema';

@@ -1,5 +1,5 @@
 /**
- * Group commit: appends requested in the same turn of the event loop are written in one transaction, so many
+ * Group commit: writes requested in the same turn of the event loop are written in one transaction, so many
  * concurrent webhook requests share one fsync. Each request still succeeds or fails on its own.
  */
 export class GroupCommit<Request, Result> {
