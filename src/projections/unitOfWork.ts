@@ -73,11 +73,21 @@ export class UnitOfWork {
     change: (current: T | null) => Omit<T, '_pos'> | null | undefined,
   ): Promise<void> {
     const current = await this.get<T>(collection, id);
-    if ((this.storedPositions.get(cacheKey(collection, id)) ?? -1) >= position) return;
+    if (this.alreadySeen(collection, id, position)) return;
     const next = change(current);
     if (next === undefined) return;
     if (next === null) this.delete(collection, id);
-    else this.put(collection, { ...next, _pos: position } as T);
+    else this.put(collection, { ...next, _pos: this.positionAfter(current, position) } as T);
+  }
+
+  /** Whether the stored document has seen `position` already (then the change is skipped). */
+  protected alreadySeen(collection: string, id: string, position: number): boolean {
+    return (this.storedPositions.get(cacheKey(collection, id)) ?? -1) >= position;
+  }
+
+  /** The position a changed document records. */
+  protected positionAfter(_current: ProjectedDoc | null, position: number): number {
+    return position;
   }
 
   writes(): WriteOp[] {

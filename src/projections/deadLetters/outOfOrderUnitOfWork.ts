@@ -8,16 +8,11 @@ import { UnitOfWork } from '../unitOfWork';
  * event only once is the retry's job (the letter is marked resolved in the same write).
  */
 export class OutOfOrderUnitOfWork extends UnitOfWork {
-  override async update<T extends ProjectedDoc>(
-    collection: string,
-    id: string,
-    position: number,
-    change: (current: T | null) => Omit<T, '_pos'> | null | undefined,
-  ): Promise<void> {
-    const current = await this.get<T>(collection, id);
-    const next = change(current);
-    if (next === undefined) return;
-    if (next === null) this.delete(collection, id);
-    else this.put(collection, { ...next, _pos: Math.max(position, current?._pos ?? -1) } as T);
+  protected override alreadySeen(): boolean {
+    return false;
+  }
+
+  protected override positionAfter(current: ProjectedDoc | null, position: number): number {
+    return Math.max(position, current?._pos ?? -1);
   }
 }
