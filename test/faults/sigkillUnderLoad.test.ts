@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RecordedEvent } from '../../src/eventstore/port';
 import { startTestService, TestService, WEBHOOK } from '../support/testService';
-import { ServerProcess } from './serverProcess';
+import { ServerProcess } from '../support/serverProcess';
 
 const ACCOUNTS = 12;
 const SENDERS = 8;

@@ -1,36 +1,12 @@
 import { expect } from 'chai';
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteEventStore } from '../../src/eventstore/sqlite/sqliteEventStore';
 import { group, track } from '../support/segmentCalls';
 import { flakyEventStore } from '../support/flakyEventStore';
+import { ServerProcess } from '../support/serverProcess';
 import { startTestService, WEBHOOK } from '../support/testService';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-/** Starts the real server process and waits (bounded) until it answers /healthz. */
-async function startServerProcess(dataDir: string, port: number, writeKey: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(__dirname, '../../src/main.js')], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', SEGMENT_WRITE_KEY: writeKey, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
-    if (ok) return child;
-    await new Promise((resolve) => setTimeout(resolve, 50)); // polling a process's readiness, not a projection
-  }
-  child.kill('SIGKILL');
-  throw new Error('the server did not start');
-}
 
 describe('Durability', function () {
   this.timeout(60_000);
@@ -41,18 +17,16 @@ describe('Durability', function () {
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('keeps an event answered 200 by a server killed with SIGKILL right after', async () => {
-    const port = await freePort();
     const writeKey = 'wk_durable_test';
-    const server = await startServerProcess(dataDir, port, writeKey);
+    const server = await ServerProcess.start({ DATA_DIR: dataDir, SEGMENT_WRITE_KEY: writeKey });
     const call = group({ messageId: 'sigkill-1' });
-    const answer = await fetch(`http://127.0.0.1:${port}${WEBHOOK}`, {
+    const answer = await fetch(`${server.url}${WEBHOOK}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${writeKey}` },
       body: JSON.stringify(call),
     });
     expect(answer.status).to.equal(200);
-    server.kill('SIGKILL');
-    await new Promise((resolve) => server.once('exit', resolve));
+    await server.kill();
 
     const store = await openSqliteEventStore(join(dataDir, 'events.db'));
     const stored = await store.readAll({ maxCount: 100 });

@@ -1,3 +1,4 @@
+import { checkedPaging } from '../paging';
 import type { Collection as DriverCollection, Document } from 'mongodb';
 import type { Collection, Doc, FindOptions } from '../port';
 import { unlessUnavailable } from './mongoErrors';
@@ -46,13 +47,4 @@ export function mongoCollection<T extends Doc>(driver: DriverCollection<StringKe
 
 export function assertDocument(doc: Doc): void {
   if (typeof doc?._id !== 'string') throw new TypeError('A document needs a string _id');
-}
-
-function checkedPaging(options: FindOptions): { limit: number | undefined; skip: number } {
-  const { limit, skip = 0 } = options;
-  if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
-    throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
-  }
-  if (!(Number.isSafeInteger(skip) && skip >= 0)) throw new RangeError(`skip must be a non-negative integer`);
-  return { limit, skip };
 }

@@ -1,3 +1,4 @@
+import { checkedPaging } from '../paging';
 import type { Collection, Doc, Filter, FindOptions } from '../port';
 import { deserialize, serialize } from './documents';
 import { toReadStoreError } from './errors';
@@ -72,13 +73,4 @@ function withTranslatedErrors<M extends object>(methods: M): M {
     };
   }
   return wrapped as M;
-}
-
-function checkedPaging(options: FindOptions): { limit: number | undefined; skip: number } {
-  const { limit, skip = 0 } = options;
-  if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
-    throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
-  }
-  if (!(Number.isSafeInteger(skip) && skip >= 0)) throw new RangeError(`skip must be a non-negative integer`);
-  return { limit, skip };
 }
