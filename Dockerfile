@@ -5,10 +5,7 @@ WORKDIR /app
 ENV npm_config_nodedir=/usr/local
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json ./
-COPY src ./src
-COPY test ./test
-COPY bench ./bench
+COPY . .
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
