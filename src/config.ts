@@ -23,6 +23,13 @@ export interface Config {
   /** Set: every alert is also POSTed there (with retries); `alertWebhookSecret` signs the body (X-CSCX-Signature). */
   readonly alertWebhookUrl?: string;
   readonly alertWebhookSecret?: string;
+  /**
+   * Whether this instance runs the projections. With several instances on shared engines exactly one may (two
+   * would race on the same documents); the others take calls and serve reads (RUN_PROJECTIONS=false).
+   */
+  readonly runProjections: boolean;
+  /** Wait before dropping a replaced read-model version, so instances following the pointer have moved on. */
+  readonly readModelDropGraceMs: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -46,6 +53,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     maxProjectionLagSeconds: positive(env, 'MAX_PROJECTION_LAG_SECONDS', 120),
     alertWebhookUrl: nonEmpty('ALERT_WEBHOOK_URL'),
     alertWebhookSecret: nonEmpty('ALERT_WEBHOOK_SECRET'),
+    runProjections: !/^(false|0|off|no)$/i.test(env.RUN_PROJECTIONS?.trim() ?? ''),
+    readModelDropGraceMs: env.READ_MODEL_DROP_GRACE_MS?.trim() ? positive(env, 'READ_MODEL_DROP_GRACE_MS', 0) : 0,
   };
 }
 

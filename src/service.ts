@@ -71,6 +71,7 @@ export async function startServices(config: Config, logger: Logger, overrides: S
   const runnerOptions = (name: string): RunnerOptions => ({
     onError: (error, context) => logger.warn({ err: error, ...context }, 'projection batch failed'),
     onBatch: live.projected(name),
+    standby: !config.runProjections,
   });
   // Attribution and the read models that follow it are rebuilt together, in versions (see src/replay).
   const attribution = createAttributionProjection(
@@ -84,6 +85,7 @@ export async function startServices(config: Config, logger: Logger, overrides: S
     runner: runnerOptions(attribution.name),
     workspaceIds: () => workspaces.all().map((w) => w._id),
     alertWebhook: config.alertWebhookUrl ? { url: config.alertWebhookUrl, secret: config.alertWebhookSecret } : undefined,
+    dropGraceMs: config.readModelDropGraceMs,
     logger,
   });
   live.useCollectionNames((collection) => signals.versions.physicalName(collection));
@@ -97,6 +99,7 @@ export async function startServices(config: Config, logger: Logger, overrides: S
   );
   for (const runner of runners) await runner.start();
   const projections: RunningProjection[] = [signals.attribution, ...runners];
+  const stopFollowing = followOtherInstances(config, workspaces, signals, logger);
   const reliability = startReliability({
     eventStore,
     readStore,
@@ -131,6 +134,7 @@ export async function startServices(config: Config, logger: Logger, overrides: S
       await Promise.all(projections.map((p) => p.caughtUp()));
     },
     close: async () => {
+      stopFollowing();
       reliability.stop();
       live.close();
       await signals.stop();
@@ -140,4 +144,24 @@ export async function startServices(config: Config, logger: Logger, overrides: S
       await keyStore.close();
     },
   };
+}
+
+/** How often an instance looks at what other instances changed (credentials, the read-model version, alerts). */
+const FOLLOW_INTERVAL_MS = 2000;
+
+/**
+ * Several instances share the engines. Each reloads the workspaces (a key rotated through another instance is
+ * honoured here too). One that does not run the projections also follows the read-model version pointer (a
+ * replay switches it elsewhere) and polls for new alerts (no projection batch here tells it).
+ */
+function followOtherInstances(config: Config, workspaces: WorkspaceRegistry, signals: SignalsModule, logger: Logger): () => void {
+  const onError = (error: unknown) => logger.warn({ err: error }, 'could not refresh shared state');
+  const stops = [workspaces.follow(FOLLOW_INTERVAL_MS, onError)];
+  if (!config.runProjections) {
+    stops.push(signals.versions.follow(FOLLOW_INTERVAL_MS, onError));
+    const alerts = setInterval(() => signals.alertFeed.poke(), FOLLOW_INTERVAL_MS);
+    alerts.unref();
+    stops.push(() => clearInterval(alerts));
+  }
+  return () => stops.forEach((stop) => stop());
 }

@@ -36,6 +36,8 @@ export async function startSignalsModule(deps: {
   readonly workspaceIds: () => readonly string[];
   readonly alertWebhook?: { url: string; secret?: string };
   readonly logger: Logger;
+  /** Wait before dropping a replaced read-model version (instances that follow the pointer on a timer). */
+  readonly dropGraceMs?: number;
 }): Promise<SignalsModule> {
   const { eventStore, readStore, logger } = deps;
   const versions = await ReadModelVersions.open(readStore, deps.attribution.name);
@@ -47,6 +49,7 @@ export async function startSignalsModule(deps: {
     runner: deps.runner,
     onLiveBatch: () => alertFeed.poke(),
     logger,
+    dropGraceMs: deps.dropGraceMs,
   });
   // The feed first: alerts the live runner raises while it catches up after a restart are news to push.
   await alertFeed.start();

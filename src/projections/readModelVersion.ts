@@ -84,6 +84,24 @@ export class ReadModelVersions {
     this.pointer = versionLayout(this.projectionName, version);
   }
 
+  /**
+   * Re-reads the pointer every `intervalMs`, for an instance that does not run the projection and so never
+   * switches it itself. Returns the function that stops following.
+   */
+  follow(intervalMs: number, onError: (error: unknown) => void): () => void {
+    const readStore = this.readStore;
+    if (!readStore) return () => undefined;
+    const timer = setInterval(() => {
+      void (async () => {
+        const doc = await (await readStore.collection<VersionPointerDoc>(READ_MODEL_VERSIONS)).get(this.projectionName);
+        const version = doc?.version ?? 1;
+        if (version !== this.pointer.version) this.pointer = versionLayout(this.projectionName, version);
+      })().catch(onError);
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   /** Resolves once no read that started on `version` is still running. */
   drained(version: number): Promise<void> {
     if ((this.inFlight.get(version) ?? 0) === 0) return Promise.resolve();

@@ -7,6 +7,14 @@ import { DEAD_LETTERS, deadLetterOf } from './deadLetters/deadLetter';
 
 export const CHECKPOINTS = 'checkpoints';
 
+/** Work that needs the projection's runner, asked of an instance where it only stands by (RUN_PROJECTIONS=false). */
+export class ProjectionsElsewhereError extends Error {
+  constructor(projection: string) {
+    super(`projection ${projection} runs on another instance (this one has RUN_PROJECTIONS=false); ask that one`);
+    this.name = 'ProjectionsElsewhereError';
+  }
+}
+
 export interface CheckpointDoc {
   readonly _id: string;
   readonly position: number;
@@ -23,6 +31,11 @@ export interface RunnerOptions {
   readonly attemptsBeforeDeadLetter?: number;
   readonly onError?: (error: unknown, context: { projection: string; attempt: number }) => void;
   readonly onBatch?: (events: readonly RecordedEvent[], checkpoint: number) => void;
+  /**
+   * Another instance runs this projection: this one keeps its hands off the documents (no subscription), reports
+   * nothing to wait for, and refuses exclusive work.
+   */
+  readonly standby?: boolean;
   /** Waits between attempts; tests and replays may shorten it. */
   readonly backoffMs?: (attempt: number) => number;
 }
@@ -77,6 +90,7 @@ export class ProjectionRunner {
     await this.readStore.collection(DEAD_LETTERS, [['workspaceId', 'failedAt']]);
     const checkpoints = await this.readStore.collection<CheckpointDoc>(CHECKPOINTS);
     this.checkpoint = (await checkpoints.get(this.checkpointId))?.position ?? 0;
+    if (this.options.standby) return;
     this.subscription = this.eventStore.subscribeToAll(
       { after: BigInt(this.checkpoint), streamPrefixes: this.projection.streamPrefixes, batchSize: this.options.batchSize ?? DEFAULT_BATCH_SIZE },
       (events) => this.inTurn(() => this.handleBatch(events)),
@@ -88,6 +102,7 @@ export class ProjectionRunner {
 
   /** Resolves once every event stored before the call has been projected and its checkpoint saved. */
   caughtUp(): Promise<void> {
+    if (this.options.standby) return Promise.resolve();
     if (!this.subscription) return Promise.reject(new Error(`projection ${this.projection.name} is not running`));
     return this.subscription.caughtUp();
   }
@@ -97,6 +112,7 @@ export class ProjectionRunner {
    * writes to, so it never races a batch on the same documents.
    */
   runExclusive<T>(work: (physicalName: (collection: string) => string) => Promise<T>): Promise<T> {
+    if (this.options.standby) return Promise.reject(new ProjectionsElsewhereError(this.projection.name));
     return this.inTurn(() => work(this.physicalName));
   }
 

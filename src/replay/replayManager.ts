@@ -4,7 +4,7 @@ import type { EventStore } from '../eventstore/port';
 import type { HealthDoc } from '../projections/health/documents';
 import { CUSTOMER_HEALTH } from '../projections/health/documents';
 import { versionLayout } from '../projections/readModelVersion';
-import type { ProjectionRunner } from '../projections/runner';
+import { ProjectionsElsewhereError, ProjectionRunner } from '../projections/runner';
 import type { ReadStore } from '../readstore/port';
 import { countingProjection } from './countingProjection';
 import { diffHealth } from './healthDiff';
@@ -50,6 +50,7 @@ export class ReplayManager {
   ) {}
 
   start(workspaceId: string): ReplayStatus {
+    if (this.deps.target.standby) throw new ProjectionsElsewhereError(this.deps.target.projection.name);
     if (this.running) throw new ReplayInProgressError(this.running);
     const id = randomUUID();
     const fromVersion = this.deps.target.versions.current().version;

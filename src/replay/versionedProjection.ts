@@ -18,7 +18,7 @@ export class VersionedProjection {
     private readonly readStore: ReadStore,
     readonly versions: ReadModelVersions,
     readonly projection: Projection,
-    private readonly options: { runner: RunnerOptions; onLiveBatch?: () => void; logger: Logger },
+    private readonly options: { runner: RunnerOptions; onLiveBatch?: () => void; logger: Logger; dropGraceMs?: number },
   ) {}
 
   get live(): ProjectionRunner {
@@ -28,13 +28,19 @@ export class VersionedProjection {
 
   /** Drops what an interrupted rebuild or preview left behind, then runs the current version. */
   async start(): Promise<void> {
-    await this.dropOrphans();
+    // A standby instance must not drop what the projecting instance is building.
+    if (!this.standby) await this.dropOrphans();
     this.liveRunner = this.runnerFor(this.versions.current());
     await this.liveRunner.start();
   }
 
   caughtUp(): Promise<void> {
     return this.live.caughtUp();
+  }
+
+  /** Another instance runs this projection (see RunnerOptions.standby). */
+  get standby(): boolean {
+    return this.options.runner.standby === true;
   }
 
   async stop(): Promise<void> {
@@ -80,6 +86,8 @@ export class VersionedProjection {
     this.options.onLiveBatch?.();
     await oldRunner?.stop();
     await this.versions.drained(old.version);
+    // Other instances follow the pointer on a timer: give them time to stop reading the old version.
+    if (this.options.dropGraceMs) await new Promise((resolve) => setTimeout(resolve, this.options.dropGraceMs));
     await this.dropVersion(old);
     this.options.logger.info({ projection: this.projection.name, from: old.version, to: version }, 'read model version switched');
   }

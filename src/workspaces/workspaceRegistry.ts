@@ -18,6 +18,8 @@ export interface NewWorkspace {
  */
 export class WorkspaceRegistry {
   private workspaces = new Map<string, WorkspaceDoc>();
+  /** Counts local saves, so a reload that overlapped one does not undo it. */
+  private saves = 0;
 
   private constructor(private readonly collection: Collection<WorkspaceDoc>) {}
 
@@ -28,7 +30,21 @@ export class WorkspaceRegistry {
   }
 
   async reload(): Promise<void> {
-    this.workspaces = new Map((await this.collection.find()).map((w) => [w._id, w]));
+    const savesBefore = this.saves;
+    const loaded = await this.collection.find();
+    // A save made here while the store was being read is newer than what was read: keep it, refresh next time.
+    if (this.saves !== savesBefore) return;
+    this.workspaces = new Map(loaded.map((w) => [w._id, w]));
+  }
+
+  /**
+   * Reloads the workspaces every `intervalMs`, so credentials rotated through another instance are honoured here
+   * too. Returns the function that stops it.
+   */
+  follow(intervalMs: number, onError: (error: unknown) => void): () => void {
+    const timer = setInterval(() => void this.reload().catch(onError), intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   get(id: string): WorkspaceDoc | undefined {
@@ -56,6 +72,7 @@ export class WorkspaceRegistry {
   }
 
   async save(workspace: WorkspaceDoc): Promise<void> {
+    this.saves += 1;
     await this.collection.put(workspace);
     this.workspaces.set(workspace._id, workspace);
   }

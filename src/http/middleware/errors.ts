@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 import { EventStoreUnavailableError } from '../../eventstore/port';
+import { ProjectionsElsewhereError } from '../../projections/runner';
 import { ReadStoreUnavailableError } from '../../readstore/port';
 import { HttpError } from '../httpError';
 
@@ -19,6 +20,11 @@ export async function errorAnswers(ctx: Context, next: Next): Promise<void> {
       ctx.status = error.status;
       for (const [name, value] of Object.entries(error.headers ?? {})) ctx.set(name, value);
       ctx.body = { error: error.code, message: error.message, ...error.details };
+      return;
+    }
+    if (error instanceof ProjectionsElsewhereError) {
+      ctx.status = 409;
+      ctx.body = { error: 'projections_elsewhere', message: error.message };
       return;
     }
     if (error instanceof EventStoreUnavailableError || error instanceof ReadStoreUnavailableError) {
