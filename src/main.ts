@@ -23,6 +23,7 @@ async function main(): Promise<void> {
       '',
       `CSCX.AI Segment sync is listening on http://localhost:${port}`,
       `  webhook:     POST http://localhost:${port}/api/integrations/segment/webhook`,
+      `  web app:     http://localhost:${port}/app/ (sign in with the admin token)`,
       `  engines:     events=${engineNames(config).eventStore}, read models=${engineNames(config).readStore}`,
       `  credentials: ${bootstrap.credentialsFile}${bootstrap.created ? ' (generated now)' : ''}`,
       '',
