@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { ingestSegmentCalls, IngestRequest, IngestSummary } from './commands/ingestSegmentCalls';
+import type { SegmentCall } from './domain/segment/calls';
 import type { EventStore } from './eventstore/port';
 import { createAttributionProjection } from './projections/attribution/attributionProjection';
 import { UnresolvedQueries } from './projections/attribution/unresolvedQueries';
@@ -106,6 +107,7 @@ export async function startServices(config: Config, logger: Logger, overrides: S
     runners: projections,
     logger,
     ingest: (request) => live.ingest(request, (r) => ingestSegmentCalls({ eventStore, customers, cipher }, r)),
+    openCall: (call) => cipher.openCall(call as SegmentCall),
     limits: {
       maxInFlightCalls: config.maxInFlightCalls,
       maxLagEvents: config.maxProjectionLagEvents,

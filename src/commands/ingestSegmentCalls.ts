@@ -112,10 +112,11 @@ export async function ingestSegmentCalls(
   if (rejected.length > 0) {
     const entry = fileIn(rejectedStream(workspaceId));
     for (const rejection of rejected) {
-      const rawCall = safeStringify(request.calls[rejection.index]).slice(0, MAX_RAW_REJECTED_CHARS);
+      const raw = request.calls[rejection.index];
+      const rawCall = safeStringify(raw).slice(0, MAX_RAW_REJECTED_CHARS);
       const data: SegmentCallRejectedData = {
         ...rejection,
-        rawCall,
+        rawCall: await sealedRawCall(deps.cipher, workspaceId, raw, rawCall),
         receivedAt: receivedAt.toISOString(),
         correlationId,
         source,
@@ -140,6 +141,26 @@ export async function ingestSegmentCalls(
     rejected,
     stored,
   };
+}
+
+/**
+ * A rejected call is kept as evidence, so its personal data is sealed like an accepted call's: with the key of
+ * the person it names, so a Segment deletion reaches it too. A call naming nobody has nobody's data to seal.
+ */
+async function sealedRawCall(
+  cipher: PersonalDataCipher | undefined,
+  workspaceId: string,
+  raw: unknown,
+  rawCall: string,
+): Promise<string> {
+  const named = (id: unknown) => typeof id === 'string' && id.length > 0;
+  if (!cipher || typeof raw !== 'object' || raw === null || Array.isArray(raw) || rawCall.length >= MAX_RAW_REJECTED_CHARS) {
+    return rawCall;
+  }
+  const call = raw as Record<string, unknown>;
+  if (!named(call.userId) && !named(call.anonymousId)) return rawCall;
+  const [sealed] = await cipher.sealCalls(workspaceId, [call as unknown as SegmentCall]);
+  return safeStringify(sealed);
 }
 
 /** The raw call for the dead letter. A call too deep to serialise is kept as a note, not as a crash. */

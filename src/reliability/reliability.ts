@@ -28,6 +28,8 @@ export function startReliability(deps: {
   readonly runners: readonly (RetryableRunner & LagSubject)[];
   readonly logger: Logger;
   readonly ingest: (request: IngestRequest) => Promise<IngestSummary>;
+  /** Opens the sealed personal data of a stored call, for dead-letter retries. */
+  readonly openCall?: (call: unknown) => Promise<unknown>;
   readonly limits: ReliabilityLimits;
   /** Probe interval; tests call `health.probe()` themselves and may set it high. */
   readonly probeIntervalMs?: number;
@@ -46,7 +48,7 @@ export function startReliability(deps: {
   });
   const admission = new Admission(health, metrics, deps.logger, deps.limits);
   const ingest = admission.guard(deps.ingest);
-  const deadLetters = new DeadLetterRetry({ readStore: deps.readStore, runners: deps.runners, ingest });
+  const deadLetters = new DeadLetterRetry({ readStore: deps.readStore, runners: deps.runners, ingest, openCall: deps.openCall });
   health.start(deps.probeIntervalMs ?? 500);
   return { metrics, health, admission, deadLetters, ingest, stop: () => health.stop() };
 }

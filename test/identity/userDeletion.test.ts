@@ -32,7 +32,9 @@ for (const readEngine of readEngines()) {
     it('leaves the email and name nowhere: not in read models, not in readable events; figures stay', async () => {
       const s = story('del');
       const bystander = { type: 'identify', userId: 'bystander', messageId: 'del-by', traits: { email: 'keep.me@acme-del.com', name: 'Keep Me' } };
-      await service.post(WEBHOOK, [...s.calls, bystander, { type: 'group', userId: 'bystander', groupId: s.groupId, messageId: 'del-by-g' }]);
+      // A call of the person's that is rejected (bad timestamp) is kept as evidence: its personal data too.
+      const rejected = { type: 'identify', userId: s.aliasedUserId, messageId: 'del-bad', timestamp: 'yesterday', traits: { email: s.email } };
+      await service.post(WEBHOOK, [...s.calls, bystander, { type: 'group', userId: 'bystander', groupId: s.groupId, messageId: 'del-by-g' }, rejected]);
       await service.settled();
       // Sealed at rest from the start; readable through the APIs until the deletion.
       expect(eventStoreBytes(service)).not.to.include(s.email).and.not.to.include(s.personName);

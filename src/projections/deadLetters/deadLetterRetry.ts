@@ -45,6 +45,8 @@ export class DeadLetterRetry {
       readonly readStore: ReadStore;
       readonly runners: readonly RetryableRunner[];
       readonly ingest: (request: IngestRequest) => Promise<IngestSummary>;
+      /** Opens the personal data a rejected call was stored with (sealed like an accepted call's). */
+      readonly openCall?: (call: unknown) => Promise<unknown>;
     },
   ) {}
 
@@ -72,6 +74,7 @@ export class DeadLetterRetry {
     let call: unknown;
     try {
       call = JSON.parse(letter.payload);
+      if (this.deps.openCall && typeof call === 'object' && call !== null) call = await this.deps.openCall(call);
     } catch {
       return this.failed(letter, [{ path: '(payload)', message: 'the stored call is not complete JSON (it was cut at 64 KB)' }]);
     }
