@@ -56,9 +56,14 @@ describe('Segment webhook: who may send', function () {
     expect((await send(body, { 'x-signature': sign(service.sharedSecret, body) })).status).to.equal(200);
   });
 
-  it('takes the write key in the body of an HTTP API batch', async () => {
+  it('takes the write key in the body, and never stores it with the call', async () => {
     const body = JSON.stringify({ writeKey: service.writeKey, batch: [track()] });
     expect((await send(body, {})).status).to.equal(200);
+    const single = group({ groupId: 'key_in_body', writeKey: service.writeKey });
+    expect((await send(JSON.stringify(single), {})).status).to.equal(200);
+    await service.settled();
+    const listed = await (await service.get('/api/segment/events/key_in_body')).text();
+    expect(listed).to.contain('key_in_body').and.not.to.contain(service.writeKey);
     const wrong = JSON.stringify({ writeKey: 'nope', batch: [track()] });
     expect((await send(wrong, {})).status).to.equal(401);
   });

@@ -1,5 +1,6 @@
 import { HttpError } from '../httpError';
 import type { ParsedCalls } from '../webhook/parseCalls';
+import { withoutWriteKey } from '../webhook/parseCalls';
 
 /** The calls Segment's HTTP Tracking API takes, one endpoint each (`POST /v1/<type>`). */
 export const TRACKING_CALL_TYPES = ['track', 'identify', 'group', 'page', 'screen', 'alias'] as const;
@@ -31,16 +32,6 @@ export function batchCalls(parsed: ParsedCalls): readonly unknown[] {
     throw new HttpError(400, 'invalid_batch', 'batch must be an array of calls', { path: 'batch' });
   }
   return parsed.calls.map(withoutWriteKey);
-}
-
-/**
- * A write key sent in the body is a credential, not part of the call: it must not end up in the event store
- * and in every read of the customer's events.
- */
-export function withoutWriteKey(call: unknown): unknown {
-  if (typeof call !== 'object' || call === null || Array.isArray(call) || !('writeKey' in call)) return call;
-  const { writeKey: _credential, ...rest } = call as Record<string, unknown>;
-  return rest;
 }
 
 /**

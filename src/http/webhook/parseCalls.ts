@@ -44,7 +44,7 @@ export function parseCalls(raw: Buffer, contentType: string, limits: CallLimits)
     if (raw.length > MAX_CALL_BYTES) {
       throw new HttpError(413, 'call_too_large', `a single call may be at most ${MAX_CALL_BYTES} bytes; this one is ${raw.length}`);
     }
-    return { calls: [body], isBatch: false, writeKey: writeKey(object), callBytes: () => raw.length };
+    return { calls: [withoutWriteKey(body)], isBatch: false, writeKey: writeKey(object), callBytes: () => raw.length };
   }
   throw new HttpError(400, 'invalid_body', 'the body must be a Segment call (object), an array of calls, or {"batch": [...]}');
 }
@@ -59,13 +59,11 @@ function batch(
   if (calls.length > limits.maxCalls) {
     throw new HttpError(413, 'batch_too_large', `a batch may hold at most ${limits.maxCalls} calls; this one has ${calls.length}`);
   }
-  const withContext = batchContext
-    ? calls.map((call) =>
-        typeof call === 'object' && call !== null && !Array.isArray(call)
-          ? { ...call, context: { ...batchContext, ...((call as { context?: object }).context ?? {}) } }
-          : call,
-      )
-    : calls;
+  const withContext = calls.map((call) =>
+    batchContext && typeof call === 'object' && call !== null && !Array.isArray(call)
+      ? withoutWriteKey({ ...call, context: { ...batchContext, ...((call as { context?: object }).context ?? {}) } })
+      : withoutWriteKey(call),
+  );
   // Measure only when a call could be over the limit: serializing every call of every batch would cost more than
   // the rest of ingestion.
   const sizes = new Map<number, number>();
@@ -75,4 +73,14 @@ function batch(
     return sizes.get(index)!;
   };
   return { calls: withContext, isBatch: true, batchContext, writeKey, callBytes };
+}
+
+/**
+ * A write key sent in the body is a credential, not part of the call: it must not end up in the event store
+ * and in every read of the customer's events.
+ */
+export function withoutWriteKey(call: unknown): unknown {
+  if (typeof call !== 'object' || call === null || Array.isArray(call) || !('writeKey' in call)) return call;
+  const { writeKey: _credential, ...rest } = call as Record<string, unknown>;
+  return rest;
 }
