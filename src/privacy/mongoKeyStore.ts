@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Binary, MongoClient, MongoServerError } from 'mongodb';
+import { Binary, MongoBulkWriteError, MongoClient, MongoServerError } from 'mongodb';
+import { CoalescingBatcher } from '../shared/coalescingBatcher';
 import { docIdOfKid, KeyStore, keyDocId, LiveKey } from './keyStore';
 
 interface KeyDoc {
@@ -20,22 +21,24 @@ export async function openMongoKeyStore(uri: string, database: string): Promise<
   const keys = client.db(database).collection<KeyDoc>('identity_keys');
   const load = async (ids: string[]) => new Map((await keys.find({ _id: { $in: ids } }).toArray()).map((d) => [d._id, d]));
 
-  return {
-    async keysFor(workspaceId, identityKeys) {
-      const ids = [...new Set(identityKeys)].map((k) => keyDocId(workspaceId, k));
-      let docs = await load(ids);
-      const missing = ids.filter((id) => !docs.get(id)?.key);
-      for (const id of missing) {
-        const fresh = { kid: `${id}:${randomBytes(6).toString('hex')}`, key: new Binary(randomBytes(32)), createdAt: new Date() };
-        if (docs.has(id)) {
-          await keys.updateOne({ _id: id, key: null }, { $set: fresh }); // forgotten before: a new key version
-        } else {
-          await keys.insertOne({ _id: id, ...fresh, forgottenAt: null }).catch((error: unknown) => {
-            if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
-          });
-        }
-      }
-      if (missing.length) docs = await load(ids);
+  /** Creates the missing keys of many requests at once: one read, one insert of the new ones, one read back. */
+  const keysForAll = async (requests: { workspaceId: string; identityKeys: readonly string[] }[]) => {
+    const ids = [...new Set(requests.flatMap((r) => r.identityKeys.map((k) => keyDocId(r.workspaceId, k))))];
+    let docs = await load(ids);
+    const missing = ids.filter((id) => !docs.get(id)?.key);
+    const fresh = (id: string) => ({ kid: `${id}:${randomBytes(6).toString('hex')}`, key: new Binary(randomBytes(32)), createdAt: new Date() });
+    for (const id of missing.filter((id) => docs.has(id))) {
+      await keys.updateOne({ _id: id, key: null }, { $set: fresh(id) }); // forgotten before: a new key version
+    }
+    const brandNew = missing.filter((id) => !docs.has(id));
+    if (brandNew.length) {
+      // Unordered: a key another instance created meanwhile (duplicate _id) does not stop the others.
+      await keys.insertMany(brandNew.map((id) => ({ _id: id, ...fresh(id), forgottenAt: null })), { ordered: false }).catch((error: unknown) => {
+        if (!isOnlyDuplicateKeys(error)) throw error;
+      });
+    }
+    if (missing.length) docs = await load(ids);
+    return requests.map(({ workspaceId, identityKeys }) => {
       const found = new Map<string, LiveKey>();
       for (const identityKey of new Set(identityKeys)) {
         const doc = docs.get(keyDocId(workspaceId, identityKey));
@@ -43,7 +46,13 @@ export async function openMongoKeyStore(uri: string, database: string): Promise<
         found.set(identityKey, { kid: doc.kid, key: Buffer.from(doc.key.buffer), forgottenAt: doc.forgottenAt });
       }
       return found;
-    },
+    });
+  };
+  // Concurrent webhook requests share those round trips.
+  const batcher = new CoalescingBatcher(keysForAll);
+
+  return {
+    keysFor: (workspaceId, identityKeys) => batcher.submit({ workspaceId, identityKeys }),
     async keysById(kids) {
       const wanted = [...new Set(kids)];
       const docs = await load(wanted.map(docIdOfKid).filter((id): id is string => id !== undefined));
@@ -69,4 +78,13 @@ export async function openMongoKeyStore(uri: string, database: string): Promise<
       await client.close();
     },
   };
+}
+
+/** A bulk insert that failed only because some keys existed already (created concurrently elsewhere). */
+function isOnlyDuplicateKeys(error: unknown): boolean {
+  if (error instanceof MongoBulkWriteError) {
+    const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    return errors.length > 0 && errors.every((e) => e.code === 11000);
+  }
+  return error instanceof MongoServerError && error.code === 11000;
 }

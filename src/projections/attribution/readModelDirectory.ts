@@ -1,12 +1,14 @@
 import type { CustomerDirectory } from '../../commands/customerDirectory';
 import { explicitGroupOf, identitiesOf } from '../../domain/routing';
 import type { ReadStore } from '../../readstore/port';
+import { CoalescingBatcher } from '../../shared/coalescingBatcher';
 import { ReadModelVersions } from '../readModelVersion';
 import { docId, GROUP_LINKS, GroupLinkDoc, IDENTITY_LINKS, IdentityLinkDoc } from './documents';
 
 /**
- * Answers ingestion's "who is this call's customer?" from the attribution read model, with one batched lookup
- * per collection and request.
+ * Answers ingestion's "who is this call's customer?" from the attribution read model. Lookups of concurrent
+ * requests are coalesced: one `getMany` per collection serves every request waiting at that moment, so a remote
+ * read store costs a round trip per batch of requests rather than two per request.
  */
 export function readModelCustomerDirectory(
   readStore: ReadStore,
@@ -14,26 +16,48 @@ export function readModelCustomerDirectory(
   /** Which version of the collections to read (a replay builds a new one, then switches). */
   versions: ReadModelVersions = ReadModelVersions.fixed('attribution'),
 ): CustomerDirectory {
+  const links = new CoalescingBatcher(async (requests: LinkRequest[]) => {
+    const groupIds = [...new Set(requests.flatMap((r) => r.groupDocIds))];
+    const identityIds = [...new Set(requests.flatMap((r) => r.identityDocIds))];
+    const [groupLinks, identityLinks] = await Promise.all([
+      groupIds.length ? readStore.collection<GroupLinkDoc>(versions.physicalName(GROUP_LINKS)).then((c) => c.getMany(groupIds)) : [],
+      identityIds.length ? readStore.collection<IdentityLinkDoc>(versions.physicalName(IDENTITY_LINKS)).then((c) => c.getMany(identityIds)) : [],
+    ]);
+    const found: FoundLinks = {
+      groups: new Map(groupLinks.map((l) => [l._id, l.customerId])),
+      identities: new Map(identityLinks.map((l) => [l._id, l.customerId])),
+    };
+    return requests.map(() => found);
+  });
+
   return {
     async lookupFor(workspaceId, calls) {
-      const groupIds = new Set<string>();
-      const identityIds = new Set<string>();
+      const groupDocIds = new Set<string>();
+      const identityDocIds = new Set<string>();
       for (const call of calls) {
         const groupId = call.type === 'delete' ? undefined : explicitGroupOf(call);
-        if (groupId !== undefined) groupIds.add(docId(workspaceId, groupId));
-        for (const identity of identitiesOf(workspaceId, call)) identityIds.add(docId(workspaceId, identity.key));
+        if (groupId !== undefined) groupDocIds.add(docId(workspaceId, groupId));
+        for (const identity of identitiesOf(workspaceId, call)) identityDocIds.add(docId(workspaceId, identity.key));
       }
-      const [groupLinks, identityLinks] = await Promise.all([
-        groupIds.size ? readStore.collection<GroupLinkDoc>(versions.physicalName(GROUP_LINKS)).then((c) => c.getMany([...groupIds])) : [],
-        identityIds.size ? readStore.collection<IdentityLinkDoc>(versions.physicalName(IDENTITY_LINKS)).then((c) => c.getMany([...identityIds])) : [],
-      ]);
-      const groups = new Map(groupLinks.map((l) => [l.groupId, l.customerId]));
-      const identities = new Map(identityLinks.map((l) => [l.identityKey, l.customerId]));
+      const found =
+        groupDocIds.size || identityDocIds.size
+          ? await links.submit({ groupDocIds: [...groupDocIds], identityDocIds: [...identityDocIds] })
+          : { groups: new Map<string, string>(), identities: new Map<string, string | null>() };
       return {
-        customerOfGroup: (groupId) => groups.get(groupId),
-        customerOfIdentity: (key) => identities.get(key) ?? undefined,
+        customerOfGroup: (groupId) => found.groups.get(docId(workspaceId, groupId)),
+        customerOfIdentity: (key) => found.identities.get(docId(workspaceId, key)) ?? undefined,
         autoCreateCustomers: autoCreateCustomers(workspaceId),
       };
     },
   };
+}
+
+interface LinkRequest {
+  readonly groupDocIds: readonly string[];
+  readonly identityDocIds: readonly string[];
+}
+
+interface FoundLinks {
+  readonly groups: ReadonlyMap<string, string>;
+  readonly identities: ReadonlyMap<string, string | null>;
 }
