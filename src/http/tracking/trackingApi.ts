@@ -46,14 +46,7 @@ async function receive(
   let parsed: ParsedCalls | undefined;
   const contentType = declaredJson(ctx.get('content-type'));
   const parse = () => (parsed ??= parseCalls(raw, contentType, { maxCalls: TRACKING_MAX_BATCH_CALLS }));
-  const bodyWriteKey = () => {
-    try {
-      return parse().writeKey;
-    } catch {
-      return undefined; // the parse error is answered after authentication
-    }
-  };
-  const workspace = authenticateSender(ctx, services.workspaces, raw, bodyWriteKey);
+  const workspace = authenticateSender(ctx, services.workspaces, raw, parse);
   const body = withSegmentLimits(parse);
   const calls = callsOf(body);
   const summary = await withinDeadline(

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type { WorkspaceDoc } from '../../workspaces/workspace';
 import type { WorkspaceRegistry } from '../../workspaces/workspaceRegistry';
 import { HttpError } from '../httpError';
+import type { ParsedCalls } from './parseCalls';
 
 /** The write key from `Authorization: Basic base64(writeKey:)` or `Authorization: Bearer writeKey`. */
 export function writeKeyFromHeader(authorization: string): string | undefined {
@@ -17,37 +18,38 @@ export function writeKeyFromHeader(authorization: string): string | undefined {
 
 /**
  * Who sent the calls: the workspace of the write key, or the workspace whose shared secret produced the
- * X-Signature. 401 without saying which check failed.
+ * X-Signature. 401 without saying which check failed. `parse` is the request's lazily parsed body (parsed once,
+ * shared with the caller); it is only needed for a signature over a batch or a write key in the body, and a body
+ * that does not parse is answered after authentication.
  */
 export function authenticateSender(
   ctx: Context,
   workspaces: WorkspaceRegistry,
   rawBody: Buffer,
-  bodyWriteKey?: () => string | undefined,
+  parse?: () => ParsedCalls,
 ): WorkspaceDoc {
+  const parsed = () => {
+    try {
+      return parse?.();
+    } catch {
+      return undefined;
+    }
+  };
   const headerKey = writeKeyFromHeader(ctx.get('authorization'));
   const byKey = headerKey ? workspaces.byWriteKey(headerKey) : undefined;
   if (byKey) return byKey;
 
   const signature = ctx.get('x-signature');
   if (signature) {
-    const workspace = workspaces.bySignature(signature, rawBody, firstElementJson(rawBody), ctx.params?.workspaceId);
+    // Segment's batching signs JSON.stringify(events[0]), so recompute that form when the body is an array.
+    const first = parsed()?.firstCall;
+    const firstJson = first === undefined ? undefined : JSON.stringify(first);
+    const workspace = workspaces.bySignature(signature, rawBody, firstJson, ctx.params?.workspaceId);
     if (workspace) return workspace;
   }
-  const bodyKey = bodyWriteKey?.();
+  const bodyKey = parsed()?.writeKey;
   const byBodyKey = bodyKey ? workspaces.byWriteKey(bodyKey) : undefined;
   if (byBodyKey) return byBodyKey;
   ctx.set('WWW-Authenticate', 'Basic realm="segment"');
   throw new HttpError(401, 'unauthorized', 'authentication failed');
-}
-
-/** Segment's batching signs JSON.stringify(events[0]), so recompute that form when the body is an array. */
-function firstElementJson(rawBody: Buffer): string | undefined {
-  if (rawBody[0] !== 0x5b /* [ */ && !/^\s*\[/.test(rawBody.subarray(0, 16).toString('utf8'))) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(rawBody.toString('utf8'));
-    return Array.isArray(parsed) && parsed.length > 0 ? JSON.stringify(parsed[0]) : undefined;
-  } catch {
-    return undefined;
-  }
 }

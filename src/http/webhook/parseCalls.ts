@@ -8,6 +8,8 @@ export interface ParsedCalls {
   readonly batchContext?: Record<string, unknown>;
   readonly writeKey?: string;
   readonly callBytes: (index: number) => number;
+  /** An array body's first element as received: what Segment's batching signs (see authenticateSender). */
+  readonly firstCall?: unknown;
 }
 
 export interface CallLimits {
@@ -32,7 +34,7 @@ export function parseCalls(raw: Buffer, contentType: string, limits: CallLimits)
   }
 
   const writeKey = (o: Record<string, unknown>) => (typeof o.writeKey === 'string' ? o.writeKey : undefined);
-  if (Array.isArray(body)) return batch(body, raw.length, limits, undefined, undefined);
+  if (Array.isArray(body)) return { ...batch(body, raw.length, limits, undefined, undefined), firstCall: body[0] };
   if (typeof body === 'object' && body !== null) {
     const object = body as Record<string, unknown>;
     if ('batch' in object) {

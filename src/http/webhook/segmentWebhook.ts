@@ -22,7 +22,7 @@ export function mountSegmentWebhook(router: Router, services: Services): void {
     const raw = await readRawBody(ctx, WEBHOOK_MAX_BODY_BYTES);
     let parsed: ReturnType<typeof parseCalls> | undefined;
     const parse = () => (parsed ??= parseCalls(raw, ctx.get('content-type'), { maxCalls: WEBHOOK_MAX_CALLS }));
-    const workspace = authenticateSender(ctx, services.workspaces, raw, () => safe(parse)?.writeKey);
+    const workspace = authenticateSender(ctx, services.workspaces, raw, parse);
     const { calls, callBytes } = parse();
     const summary = await withinDeadline(
       services.ingest({
@@ -52,12 +52,4 @@ export function answer(ctx: Context, summary: IngestSummary): void {
   }
   ctx.status = 200;
   ctx.body = body;
-}
-
-function safe<T>(f: () => T): T | undefined {
-  try {
-    return f();
-  } catch {
-    return undefined;
-  }
 }
