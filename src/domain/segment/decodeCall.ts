@@ -83,12 +83,14 @@ function messageIdOf(input: unknown): string | undefined {
   return typeof id === 'string' ? id.slice(0, 100) : undefined;
 }
 
-function firstPathDeeperThan(value: unknown, limit: number, path: string[] = []): string | undefined {
+/** The dotted path where `value` nests deeper than `limit`, if it does; allocates a path only on the way out. */
+function firstPathDeeperThan(value: unknown, limit: number, depth = 0): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  if (path.length >= limit) return path.join('.');
-  for (const key of Object.keys(value)) {
-    const found = firstPathDeeperThan((value as Record<string, unknown>)[key], limit, [...path, key]);
-    if (found) return found;
+  if (depth >= limit) return '';
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    const below = firstPathDeeperThan((value as Record<string, unknown>)[key], limit, depth + 1);
+    if (below !== undefined) return below === '' ? key : `${key}.${below}`;
   }
   return undefined;
 }
