@@ -41,10 +41,6 @@ export class AlertFeed {
     };
   }
 
-  get subscriberCount(): number {
-    return [...this.listeners.values()].reduce((n, s) => n + s.size, 0);
-  }
-
   /** Something was committed: look for new alerts (coalesced: one poll at a time, one more if poked meanwhile). */
   poke(): void {
     if (this.polling) {

@@ -1,4 +1,4 @@
-import type { CallType, SegmentCall } from './segment/calls';
+import type { CallType } from './segment/calls';
 import type { FieldError } from './segment/fieldErrors';
 
 /**
@@ -31,12 +31,6 @@ export interface SegmentCallMetadata {
   /** Where the call was filed when it arrived; read models may attribute it differently later. */
   readonly filedUnder: { readonly customerId?: string; readonly identityKey?: string };
   readonly source: string;
-}
-
-export interface SegmentCallReceived {
-  readonly type: string;
-  readonly data: SegmentCall;
-  readonly metadata: SegmentCallMetadata;
 }
 
 export interface SegmentCallRejectedData {

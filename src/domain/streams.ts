@@ -13,17 +13,5 @@ export const identityStream = (workspaceId: string, identityKey: string): string
 /** Calls that failed decoding, kept as evidence for the dead-letter list. */
 export const rejectedStream = (workspaceId: string): string => `${REJECTED_CATEGORY}-${workspaceId}`;
 
-export interface ParsedStreamName {
-  readonly category: string;
-  readonly workspaceId: string;
-  readonly id: string;
-}
-
-export function parseStreamName(name: string): ParsedStreamName | undefined {
-  const match = /^([a-z]+)-([A-Za-z0-9_]+)(?:\.(.+))?$/.exec(name);
-  if (!match) return undefined;
-  return { category: match[1]!, workspaceId: match[2]!, id: match[3] ?? '' };
-}
-
 /** Streams that hold Segment calls, for subscriptions that read them all. */
 export const SEGMENT_CALL_STREAM_PREFIXES = [`${CUSTOMER_CATEGORY}-`, `${IDENTITY_CATEGORY}-`];

@@ -11,6 +11,3 @@ export class HttpError extends Error {
     this.name = 'HttpError';
   }
 }
-
-export const badRequest = (code: string, message: string, details?: Record<string, unknown>) =>
-  new HttpError(400, code, message, details);

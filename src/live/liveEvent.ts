@@ -7,16 +7,6 @@ import type { FieldError } from '../domain/segment/fieldErrors';
  */
 export type LiveStage = 'received' | 'stored' | 'rejected' | 'attributed' | 'unresolved' | 'projected' | 'failed';
 
-export const LIVE_STAGES: readonly LiveStage[] = [
-  'received',
-  'stored',
-  'rejected',
-  'attributed',
-  'unresolved',
-  'projected',
-  'failed',
-];
-
 export interface LiveEventDraft {
   readonly workspaceId: string;
   readonly stage: LiveStage;

@@ -1,7 +1,6 @@
 import type { Context, Next } from 'koa';
 import type { ServiceMetrics } from './metrics';
-
-const WEBHOOK_PREFIX = '/api/integrations/segment/webhook';
+import { isIngestRequest } from '../http/ingestPaths';
 
 /**
  * Counts and times every request by its route pattern (never the raw path: ids would explode the label set),
@@ -17,7 +16,7 @@ export function httpMetrics(metrics: ServiceMetrics) {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = (ctx as Context & { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       metrics.httpRequest(ctx.method, String(route), ctx.status, seconds);
-      if (ctx.path.startsWith(WEBHOOK_PREFIX) && ctx.method !== 'GET') metrics.webhookAnswered(ctx.status, seconds);
+      if (isIngestRequest(ctx.method, ctx.path)) metrics.webhookAnswered(ctx.status, seconds);
     }
   };
 }

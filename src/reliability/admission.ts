@@ -57,9 +57,12 @@ export class Admission {
     if (this.inFlightCalls >= this.limits.maxInFlightCalls) throw this.refuse(429, 'backlog', 'too many calls waiting to be stored', 1);
   }
 
+  /**
+   * Counts the calls of every ingest in flight and refuses one that would overflow the backlog. The store and lag
+   * checks run once per request, before its body is read (`precheck`, called by the HTTP admission gate).
+   */
   guard(ingest: Ingest): Ingest {
     return async (request) => {
-      await this.precheck();
       const calls = request.calls.length;
       if (this.inFlightCalls > 0 && this.inFlightCalls + calls > this.limits.maxInFlightCalls) {
         throw this.refuse(429, 'backlog', 'too many calls waiting to be stored', 1);

@@ -1,4 +1,3 @@
-import type { EventStore } from '../eventstore/port';
 import type { ProjectionLag, ProjectionLagMonitor } from '../observability/projectionLag';
 import type { ReadStore } from '../readstore/port';
 
@@ -35,7 +34,6 @@ export class HealthMonitor {
   private probing?: Promise<void>;
 
   constructor(
-    private readonly eventStore: EventStore,
     private readonly readStore: ReadStore,
     readonly lag: ProjectionLagMonitor,
     readonly limits: HealthLimits = DEFAULT_HEALTH_LIMITS,

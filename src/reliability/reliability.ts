@@ -38,7 +38,7 @@ export function startReliability(deps: {
     deps.runners,
     () => deps.eventStore.headPosition(),
   );
-  const health = new HealthMonitor(deps.eventStore, deps.readStore, lag, { ...deps.limits, probeTimeoutMs: 2000 });
+  const health = new HealthMonitor(deps.readStore, lag, { ...deps.limits, probeTimeoutMs: 2000 });
   const metrics = new ServiceMetrics({
     projectionLag: () => lag.lags(),
     deadLetters: async () => {

@@ -34,7 +34,7 @@ export async function previewMappings(
   // Only this workspace's calls: its read models depend on nothing else, and the others need no scan.
   const projection = { ...deps.target.projection, streamPrefixes: SEGMENT_CALL_STREAM_PREFIXES.map((prefix) => `${prefix}${workspaceId}.`) };
   let scanned = 0;
-  const runner = deps.target.runnerFor(layout, { onBatch: () => undefined }, {
+  const runner = deps.target.runnerFor(layout, {}, {
     ...projection,
     async handle(event, uow) {
       scanned += 1;

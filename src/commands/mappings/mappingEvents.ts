@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../../eventstore/port';
-import type { MappingRule, MappingSet } from '../../domain/signals/mappingRules';
+import type { MappingRule } from '../../domain/signals/mappingRules';
 
 /** Mapping changes are events of their own, one stream per workspace: the history of who changed what, when. */
 export const MAPPINGS_CATEGORY = 'mappings';
@@ -24,4 +24,3 @@ export interface SignalMappingsChangedData {
 
 export const isMappingsChanged = (event: RecordedEvent) => event.type === SIGNAL_MAPPINGS_CHANGED;
 
-export const mappingSetOf = (data: SignalMappingsChangedData): MappingSet => ({ version: data.version, rules: data.rules });

@@ -73,4 +73,3 @@ export type SegmentCall = {
   [K in CallType]: Decoded<K> & { readonly messageId: string; readonly timestamp: string; readonly receivedAt: string };
 }[CallType];
 
-export type SegmentCallOf<K extends CallType> = Extract<SegmentCall, { type: K }>;

@@ -1,4 +1,4 @@
-import { Band, bandRank, HealthScore } from './healthScore';
+import { bandRank, HealthScore } from './healthScore';
 
 export type AlertKind = 'risk-signal' | 'score-threshold' | 'usage-drop';
 export type AlertSeverity = 'info' | 'warning' | 'critical';
@@ -40,7 +40,7 @@ export function alertsFor(input: AlertInputs): AlertDecision[] {
       kind: 'score-threshold',
       severity: after.band === 'at-risk' ? 'critical' : 'warning',
       message: `Health fell from ${before.score} (${before.band}) to ${after.score} (${after.band})`,
-      details: { from: before.score, to: after.score, fromBand: before.band, toBand: after.band as Band },
+      details: { from: before.score, to: after.score, fromBand: before.band, toBand: after.band },
     });
   }
   if (after.usage.dropped && !input.usageDropOpen) {

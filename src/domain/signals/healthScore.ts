@@ -1,3 +1,4 @@
+import { BUILT_IN_SIGNAL_TYPES, BuiltInSignalType } from './mappingRules';
 /**
  * The health score (0-100) of a customer, computed from its signals alone, as of a point in time. Pure, and
  * independent of the order signals arrive in: the state is a set of day buckets plus totals. README "Health
@@ -65,11 +66,11 @@ export function addSignal(state: HealthState, signal: ScoredSignal): HealthState
   const positive = signal.signalType === 'adoption' || signal.signalType === 'expansion';
   const lastPositiveAt = positive ? maxIso(state.lastPositiveAt, signal.timestamp) : state.lastPositiveAt;
   const days = { ...state.days };
-  const counted = ['adoption', 'expansion', 'risk'].includes(signal.signalType);
+  const counted = (BUILT_IN_SIGNAL_TYPES as readonly string[]).includes(signal.signalType);
   if (counted) {
     const key = dayOf(signal.timestamp);
     const day = days[key] ?? { adoption: 0, expansion: 0, risk: 0, features: [] };
-    const type = signal.signalType as 'adoption' | 'expansion' | 'risk';
+    const type = signal.signalType as BuiltInSignalType;
     const features =
       type === 'adoption' && !day.features.includes(signal.feature) && day.features.length < MAX_FEATURES_PER_DAY
         ? [...day.features, signal.feature].sort()

@@ -1,10 +1,8 @@
 import type { Context, Next } from 'koa';
 import { Admission, OverloadedError } from '../../reliability/admission';
 import { HttpError } from '../httpError';
+import { isIngestRequest } from '../ingestPaths';
 
-const INGEST_METHODS = new Set(['POST', 'PUT', 'PATCH']);
-/** Where Segment calls come in: the webhook and the HTTP Tracking API. */
-const isIngestPath = (path: string) => path.startsWith('/api/integrations/segment/webhook') || path.startsWith('/v1/');
 
 /**
  * In front of every entry point that ingests: refuses at once, before reading the body, when the service cannot
@@ -14,7 +12,7 @@ const isIngestPath = (path: string) => path.startsWith('/api/integrations/segmen
 export function admissionGate(admission: Admission) {
   return async (ctx: Context, next: Next): Promise<void> => {
     try {
-      if (INGEST_METHODS.has(ctx.method) && isIngestPath(ctx.path)) await admission.precheck();
+      if (isIngestRequest(ctx.method, ctx.path)) await admission.precheck();
       await next();
     } catch (error) {
       if (!(error instanceof OverloadedError)) throw error;

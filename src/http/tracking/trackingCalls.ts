@@ -1,6 +1,5 @@
 import { HttpError } from '../httpError';
 import type { ParsedCalls } from '../webhook/parseCalls';
-import { withoutWriteKey } from '../webhook/parseCalls';
 
 /** The calls Segment's HTTP Tracking API takes, one endpoint each (`POST /v1/<type>`). */
 export const TRACKING_CALL_TYPES = ['track', 'identify', 'group', 'page', 'screen', 'alias'] as const;
@@ -17,13 +16,13 @@ export function singleCallFor(pathType: TrackingCallType, parsed: ParsedCalls): 
     });
   }
   const call = parsed.calls[0] as Record<string, unknown>;
-  if (call.type === undefined) return withoutWriteKey({ ...call, type: pathType });
+  if (call.type === undefined) return { ...call, type: pathType };
   if (call.type !== pathType) {
     throw new HttpError(400, 'type_mismatch', `type is ${JSON.stringify(call.type)} but /v1/${pathType} takes ${pathType} calls`, {
       path: 'type',
     });
   }
-  return withoutWriteKey(call);
+  return call;
 }
 
 /** The calls of `POST /v1/batch`, which must be `{"batch": [...]}` (a bare array is taken too, as the webhook does). */
@@ -31,7 +30,8 @@ export function batchCalls(parsed: ParsedCalls): readonly unknown[] {
   if (!parsed.isBatch) {
     throw new HttpError(400, 'invalid_batch', 'batch must be an array of calls', { path: 'batch' });
   }
-  return parsed.calls.map(withoutWriteKey);
+  // parseCalls has already taken any write key out of the calls.
+  return parsed.calls;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { checkedPaging } from '../paging';
 import type { Collection as DriverCollection, Document } from 'mongodb';
-import type { Collection, Doc, FindOptions } from '../port';
+import type { Collection, Doc } from '../port';
 import { unlessUnavailable } from './mongoErrors';
 import { type StringKeyed, toMongoFilter, toMongoSort } from './mongoFilter';
 
