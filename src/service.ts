@@ -115,6 +115,10 @@ export async function startServices(config: Config, logger: Logger, overrides: S
     },
   });
 
+  signals.replays.onProgress(({ id, progress }) =>
+    reliability.metrics.replayProgress(id, { processed: progress.eventsDone, total: progress.eventsTotal }),
+  );
+
   return {
     config,
     logger,

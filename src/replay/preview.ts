@@ -8,6 +8,7 @@ import type { ReadStore } from '../readstore/port';
 import { ChangeReport, diffHealth } from './healthDiff';
 import { seedProposedMappings } from './seedMappings';
 import type { VersionedProjection } from './versionedProjection';
+import { workspaceStream } from '../domain/identity/customerEvents';
 
 export interface PreviewResult {
   readonly proposedVersion: number;
@@ -31,8 +32,12 @@ export async function previewMappings(
     checkpointId: `${deps.target.projection.name}@preview-${id}`,
     physicalName: (name: string) => `p${id}_${name}`,
   };
-  // Only this workspace's calls: its read models depend on nothing else, and the others need no scan.
-  const projection = { ...deps.target.projection, streamPrefixes: SEGMENT_CALL_STREAM_PREFIXES.map((prefix) => `${prefix}${workspaceId}.`) };
+  // Only this workspace's calls and its matching settings: its read models depend on nothing else. (Mapping
+  // changes are left out on purpose: the preview maps with the proposed rules.)
+  const projection = {
+    ...deps.target.projection,
+    streamPrefixes: [...SEGMENT_CALL_STREAM_PREFIXES.map((prefix) => `${prefix}${workspaceId}.`), workspaceStream(workspaceId)],
+  };
   let scanned = 0;
   const runner = deps.target.runnerFor(layout, {}, {
     ...projection,

@@ -49,6 +49,13 @@ export class ReplayManager {
     },
   ) {}
 
+  private readonly progressListeners = new Set<(status: ReplayStatus) => void>();
+
+  /** Told after every batch of a running replay (metrics follow replays this way). */
+  onProgress(listener: (status: ReplayStatus) => void): void {
+    this.progressListeners.add(listener);
+  }
+
   start(workspaceId: string): ReplayStatus {
     if (this.deps.target.standby) throw new ProjectionsElsewhereError(this.deps.target.projection.name);
     if (this.running) throw new ReplayInProgressError(this.running);
@@ -122,6 +129,7 @@ export class ReplayManager {
             caughtUp,
           }),
         };
+        for (const listener of this.progressListeners) listener(job.status);
       };
       const runner = target.runnerFor(layout, { onBatch: () => update(false), backoffMs: (attempt) => Math.min(1000, 20 * 2 ** attempt) }, counting.projection);
       job.runner = runner;

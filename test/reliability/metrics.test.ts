@@ -49,11 +49,16 @@ describe('Prometheus metrics at /metrics', () => {
     }
   });
 
-  it('shows the progress a replay reports through the gauge API', async () => {
-    service.services.reliability.metrics.replayProgress('attribution-v2', { processed: 250, total: 1000 });
+  it('shows the progress of a real replay, complete once it has caught up', async () => {
+    await service.post(WEBHOOK, [group(), track(), track()]);
+    await service.settled();
+    const replays = service.services.signals.replays;
+    const { id } = replays.start('default');
+    const done = (await replays.finished(id))!;
+    expect(done.state).to.equal('completed');
     const text = await scrape();
-    expect(sample(text, 'replay_processed_events{replay="attribution-v2"}')).to.equal(250);
-    expect(sample(text, 'replay_total_events{replay="attribution-v2"}')).to.equal(1000);
-    expect(sample(text, 'replay_progress_ratio{replay="attribution-v2"}')).to.equal(0.25);
+    expect(sample(text, `replay_processed_events{replay="${id}"}`)).to.equal(done.progress.eventsDone);
+    expect(done.progress.eventsDone).to.be.greaterThan(0);
+    expect(sample(text, `replay_progress_ratio{replay="${id}"}`)).to.equal(1);
   });
 });
