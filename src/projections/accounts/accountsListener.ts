@@ -1,6 +1,5 @@
 import { applyComputation, ComputedMap, engageComputationOf } from '../../domain/identity/engage';
 import { applyTraits, stringTrait, TraitMap } from '../../domain/identity/traits';
-import type { SegmentCall } from '../../domain/segment/calls';
 import type { AttributionListener } from '../attribution/attributionProjection';
 import { CUSTOMERS, CustomerDoc, docId } from '../attribution/documents';
 import { ACCOUNTS, AccountDoc } from './documents';
@@ -14,9 +13,8 @@ export function createAccountsListener(): AttributionListener {
   return {
     collections: [{ name: ACCOUNTS }],
 
-    async onAttributed(row, customerId, uow, position) {
+    async onAttributed(row, customerId, uow, position, call) {
       if (row.callType !== 'group') return;
-      const call = JSON.parse(row.payload) as SegmentCall;
       if (call.type !== 'group') return;
       const stamp = { at: row.timestamp, by: row._id };
       const id = docId(row.workspaceId, customerId);

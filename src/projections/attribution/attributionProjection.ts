@@ -35,10 +35,11 @@ export interface AttributionListener {
   /** Every event handed to the projection, before attribution (calls and other events alike). */
   onEvent?(event: RecordedEvent, uow: UnitOfWork): Promise<void>;
   /**
-   * A call now belongs to `customerId`; `position` is the log position of the event that decided it. The row's
-   * payload is readable (personal data opened with the person's key, where the key still exists).
+   * A call now belongs to `customerId`; `position` is the log position of the event that decided it. `call` is
+   * the call readable (personal data opened with the person's key, where the key still exists), opened once for
+   * every listener; the row's payload is the call as stored.
    */
-  onAttributed(row: SegmentEventDoc, customerId: string, uow: UnitOfWork, position: number): Promise<void>;
+  onAttributed(row: SegmentEventDoc, customerId: string, uow: UnitOfWork, position: number, call: SegmentCall): Promise<void>;
   /** Two identities turned out to be one person: `fromKey` is now part of `intoKey`. */
   onMerged?(workspaceId: string, fromKey: string, intoKey: string, uow: UnitOfWork, position: number): Promise<void>;
   /** A person asked to be forgotten (Segment delete): every identity key of theirs. Remove their personal data. */
@@ -102,9 +103,10 @@ export const createAttributionProjection = (
       const workspaceId = String(event.metadata.workspaceId ?? event.data.workspaceId);
       const position = Number(event.position);
       const graph = new IdentityGraph(uow, workspaceId, position, {
-        onAttributed: async (row, customerId) => {
-          const readable = cipher ? { ...row, payload: JSON.stringify(await open(JSON.parse(row.payload) as SegmentCall)) } : row;
-          for (const listener of listeners) await listener.onAttributed(readable, customerId, uow, position);
+        onAttributed: async (row, customerId, opened) => {
+          // Calls attributed on arrival come opened already; calls resolved later are opened from their row.
+          const call = opened ?? (await open(JSON.parse(row.payload) as SegmentCall));
+          for (const listener of listeners) await listener.onAttributed(row, customerId, uow, position, call);
         },
         onMerged: async (fromKey, intoKey) => {
           for (const listener of listeners) await listener.onMerged?.(workspaceId, fromKey, intoKey, uow, position);
@@ -124,7 +126,7 @@ export const createAttributionProjection = (
         return;
       }
       const opened = await open(call);
-      await attributeCall(ctx, event, call, opened, (row, customerId) => graph.hooks.onAttributed(row, customerId));
+      await attributeCall(ctx, event, call, opened, (row, customerId) => graph.hooks.onAttributed(row, customerId, opened));
     },
   };
 };

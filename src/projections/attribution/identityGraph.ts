@@ -1,10 +1,12 @@
 import type { UnitOfWork } from '../unitOfWork';
 import { docId, GroupMembership, IDENTITY_LINKS, IdentityLinkDoc, SegmentEventDoc } from './documents';
 import { PendingLists } from './pendingLists';
+import type { SegmentCall } from '../../domain/segment/calls';
 
 /** Told about what the graph decides, so read models that follow attribution can follow it too. */
 export interface GraphHooks {
-  onAttributed(row: SegmentEventDoc, customerId: string): Promise<void>;
+  /** `opened`: the call readable, when the caller has it already. */
+  onAttributed(row: SegmentEventDoc, customerId: string, opened?: SegmentCall): Promise<void>;
   onMerged(fromKey: string, intoKey: string): Promise<void>;
 }
 

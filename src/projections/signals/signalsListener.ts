@@ -40,10 +40,9 @@ export function createSignalsListener(): AttributionListener {
       }));
     },
 
-    async onAttributed(row, customerId, uow, position) {
+    async onAttributed(row, customerId, uow, position, call) {
       if (row.callType !== 'track' || !row.name) return;
-      const call = JSON.parse(row.payload) as { properties?: Record<string, unknown> };
-      const mapped = signalFor(row.name, call.properties, await mappingsInForce(uow, row.workspaceId));
+      const mapped = signalFor(row.name, call.properties as Record<string, unknown> | undefined, await mappingsInForce(uow, row.workspaceId));
       if (!mapped) return;
       const signal = signalDocOf(row, customerId, mapped, position);
       // Put, not update: the id and content are fixed by the event, so writing it again changes nothing.

@@ -21,10 +21,9 @@ export function createStakeholdersListener(): AttributionListener {
       { name: STAKEHOLDERS, indexes: [['workspaceId', 'customerId', 'lastSeenAt']] },
     ],
 
-    async onAttributed(row, customerId, uow, position) {
+    async onAttributed(row, customerId, uow, position, call) {
       const ws = row.workspaceId;
       const personKey = await canonicalKeyOf(uow, ws, row.identityKeys[0]!);
-      const call = JSON.parse(row.payload) as SegmentCall;
       await uow.update<StakeholderDoc>(STAKEHOLDERS, stakeholderId(ws, customerId, personKey), position, (doc) => ({
         _id: stakeholderId(ws, customerId, personKey),
         workspaceId: ws,
