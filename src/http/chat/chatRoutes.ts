@@ -3,9 +3,9 @@ import * as t from 'io-ts';
 import bodyParser from 'koa-bodyparser';
 import { parseIntent } from '../../domain/chat/intents';
 import type { Services } from '../../service';
-import type { WorkspaceDoc } from '../../workspaces/workspace';
 import { decodeBody, invalidField } from '../decodeBody';
 import { answerChat } from './chatAnswers';
+import { workspaceOf } from '../middleware/adminAuth';
 
 const ChatCommand = t.strict({ text: t.string });
 const MAX_TEXT = 500;
@@ -15,6 +15,6 @@ export function mountChatRoutes(router: Router, services: Services): void {
   router.post('/api/chat/command', bodyParser({ enableTypes: ['json'], jsonLimit: '16kb' }), async (ctx) => {
     const { text } = decodeBody(ChatCommand, ctx.request.body);
     if (text.length > MAX_TEXT) throw invalidField('text', `at most ${MAX_TEXT} characters`);
-    ctx.body = await answerChat(services, (ctx.state.workspace as WorkspaceDoc)._id, parseIntent(text));
+    ctx.body = await answerChat(services, workspaceOf(ctx)._id, parseIntent(text));
   });
 }

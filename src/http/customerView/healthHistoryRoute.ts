@@ -1,21 +1,19 @@
 import type Router from '@koa/router';
-import type { Context } from 'koa';
 import type { SignalDoc } from '../../projections/signals/documents';
 import type { Services } from '../../service';
-import type { WorkspaceDoc } from '../../workspaces/workspace';
 import { HttpError } from '../httpError';
 import { parseLimit } from '../read/cursor';
 import { healthHistory } from './healthHistory';
+import { workspaceOf } from '../middleware/adminAuth';
 
-const workspaceOf = (ctx: Context) => (ctx.state.workspace as WorkspaceDoc)._id;
 
 /** `GET /api/customers/:id/health/history?limit=`: the score after each of the customer's latest signals. */
 export function mountHealthHistoryRoute(router: Router, services: Services): void {
   router.get('/api/customers/:id/health/history', async (ctx) => {
-    const customer = await services.queries.findCustomer(workspaceOf(ctx), ctx.params.id!);
+    const customer = await services.queries.findCustomer(workspaceOf(ctx)._id, ctx.params.id!);
     if (!customer) throw new HttpError(404, 'customer_not_found', `no customer or Segment group ${ctx.params.id}`);
     const limit = parseLimit(typeof ctx.query.limit === 'string' ? ctx.query.limit : undefined, 500, 2000);
-    const newestFirst = await services.signals.signals.customerSignals(workspaceOf(ctx), customer.customerId, { limit });
+    const newestFirst = await services.signals.signals.customerSignals(workspaceOf(ctx)._id, customer.customerId, { limit });
     ctx.body = { customerId: customer.customerId, points: healthHistory([...newestFirst].reverse().map(scored)) };
   });
 }

@@ -1,5 +1,4 @@
 import type Router from '@koa/router';
-import type { Context } from 'koa';
 import bodyParser from 'koa-bodyparser';
 import {
   CustomerConflictError,
@@ -9,18 +8,13 @@ import {
 } from '../../commands/customers/customerCommands';
 import { normaliseDomain } from '../../domain/identity/domains';
 import type { Services } from '../../service';
-import type { WorkspaceDoc } from '../../workspaces/workspace';
 import { decodeBody, invalidField } from '../decodeBody';
 import { HttpError } from '../httpError';
 import { parseLimit } from '../read/cursor';
 import { domainsOf, LinkGroupBody, RegisterCustomerBody } from './customerBodies';
+import { workspaceOf } from '../middleware/adminAuth';
+import { singleQuery } from '../read/cursor';
 
-const workspaceOf = (ctx: Context) => (ctx.state.workspace as WorkspaceDoc)._id;
-const query = (ctx: Context, name: string) => {
-  const value = ctx.query[name];
-  if (Array.isArray(value)) throw new HttpError(400, 'invalid_query', `${name} may be given once`, { path: name });
-  return value === '' ? undefined : value;
-};
 const json = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb' });
 
 /** CSCX customers: register, link Segment groups, find (by group, domain, name), view, stakeholders. */
@@ -33,7 +27,7 @@ export function mountCustomerRoutes(router: Router, services: Services): void {
     const groupIds = [...new Set(body.groupIds ?? [])];
     const registered = await answerConflicts(() =>
       registerCustomer(commandDeps, {
-        workspaceId: workspaceOf(ctx),
+        workspaceId: workspaceOf(ctx)._id,
         id: body.id,
         name: body.name.trim(),
         domains: domainsOf(body.domains),
@@ -51,17 +45,17 @@ export function mountCustomerRoutes(router: Router, services: Services): void {
   router.post('/api/customers/:id/groups', json, async (ctx) => {
     const { groupId } = decodeBody(LinkGroupBody, ctx.request.body ?? {});
     const linked = await answerConflicts(() =>
-      linkSegmentGroup(commandDeps, { workspaceId: workspaceOf(ctx), customerId: ctx.params.id!, groupId, correlationId: ctx.state.requestId as string }),
+      linkSegmentGroup(commandDeps, { workspaceId: workspaceOf(ctx)._id, customerId: ctx.params.id!, groupId, correlationId: ctx.state.requestId as string }),
     );
     ctx.status = 202;
     ctx.body = { customerId: linked.customerId, groupId: linked.groupId };
   });
 
   router.get('/api/customers', async (ctx) => {
-    const workspaceId = workspaceOf(ctx);
-    const groupId = query(ctx, 'groupId');
-    const domainText = query(ctx, 'domain');
-    const limit = parseLimit(query(ctx, 'limit'), 100, 1000);
+    const workspaceId = workspaceOf(ctx)._id;
+    const groupId = singleQuery(ctx, 'groupId');
+    const domainText = singleQuery(ctx, 'domain');
+    const limit = parseLimit(singleQuery(ctx, 'limit'), 100, 1000);
     let found;
     if (groupId !== undefined) {
       found = [await customers.byGroup(workspaceId, groupId)];
@@ -70,24 +64,24 @@ export function mountCustomerRoutes(router: Router, services: Services): void {
       if (!domain) throw invalidField('domain', 'expected a domain name such as acme.com');
       found = [await customers.byDomain(workspaceId, domain)];
     } else {
-      found = await customers.search(workspaceId, query(ctx, 'q'), limit);
+      found = await customers.search(workspaceId, singleQuery(ctx, 'q'), limit);
     }
     const present = found.filter((c): c is NonNullable<typeof c> => c !== null);
     ctx.body = { customers: await Promise.all(present.map((c) => customers.view(c))) };
   });
 
   router.get('/api/customers/:id', async (ctx) => {
-    const customer = await customers.find(workspaceOf(ctx), ctx.params.id!);
+    const customer = await customers.find(workspaceOf(ctx)._id, ctx.params.id!);
     if (!customer) throw new HttpError(404, 'customer_not_found', `no customer ${ctx.params.id}`);
     ctx.body = await customers.view(customer);
   });
 
   router.get('/api/customers/:id/stakeholders', async (ctx) => {
-    const workspaceId = workspaceOf(ctx);
+    const workspaceId = workspaceOf(ctx)._id;
     const customer = await customers.find(workspaceId, ctx.params.id!);
     if (!customer) throw new HttpError(404, 'customer_not_found', `no customer ${ctx.params.id}`);
-    const limit = parseLimit(query(ctx, 'limit'), 100, 1000);
-    const offset = Number(query(ctx, 'offset') ?? 0);
+    const limit = parseLimit(singleQuery(ctx, 'limit'), 100, 1000);
+    const offset = Number(singleQuery(ctx, 'offset') ?? 0);
     if (!Number.isInteger(offset) || offset < 0) throw new HttpError(400, 'invalid_offset', 'offset must be a whole number from 0', { path: 'offset' });
     ctx.body = {
       customerId: customer.customerId,

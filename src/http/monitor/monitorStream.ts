@@ -2,7 +2,8 @@ import type Router from '@koa/router';
 import type { LiveEvent } from '../../live/liveEvent';
 import type { LiveFeed } from '../../live/liveFeed';
 import type { WorkspaceRegistry } from '../../workspaces/workspaceRegistry';
-import { adminFromHeaderOrQuery, openEventStream } from '../sse/eventStream';
+import { adminWorkspace } from '../middleware/adminAuth';
+import { openEventStream } from '../sse/eventStream';
 
 /**
  * `GET /api/monitor/stream`: Server-Sent Events of the signed-in workspace's calls as they move through the
@@ -15,7 +16,7 @@ export function mountMonitorStream(
 ): void {
   const { feed, workspaces } = deps;
   router.get('/api/monitor/stream', (ctx) => {
-    const workspace = adminFromHeaderOrQuery(ctx, workspaces);
+    const workspace = adminWorkspace(ctx, workspaces, { allowQuery: true });
     const afterSeq = Number(ctx.get('last-event-id') || ctx.query.after || 0) || 0;
     const stream = openEventStream(ctx);
     const send = (event: LiveEvent) => stream.send('call', event, event.seq);

@@ -20,3 +20,10 @@ export function parseLimit(value: unknown, fallback: number, max: number): numbe
   }
   return limit;
 }
+
+/** A query parameter given at most once (a repeated one is a 400 naming it); empty counts as absent. */
+export function singleQuery(ctx: { query: Record<string, string | string[] | undefined> }, name: string): string | undefined {
+  const value = ctx.query[name];
+  if (Array.isArray(value)) throw new HttpError(400, 'invalid_query', `${name} may be given once`, { path: name });
+  return value === '' ? undefined : value;
+}

@@ -2,7 +2,8 @@ import type Router from '@koa/router';
 import { alertView } from '../../alerts/alertView';
 import type { AlertDoc } from '../../projections/health/documents';
 import type { Services } from '../../service';
-import { adminFromHeaderOrQuery, openEventStream } from '../sse/eventStream';
+import { adminWorkspace } from '../middleware/adminAuth';
+import { openEventStream } from '../sse/eventStream';
 
 const FEED_KEY = /^\d{16}\|.+$/;
 
@@ -13,7 +14,7 @@ const FEED_KEY = /^\d{16}\|.+$/;
  */
 export function mountAlertStream(router: Router, services: Services): void {
   router.get('/api/alerts/stream', async (ctx) => {
-    const workspace = adminFromHeaderOrQuery(ctx, services.workspaces);
+    const workspace = adminWorkspace(ctx, services.workspaces, { allowQuery: true });
     const lastEventId = ctx.get('last-event-id');
     let sentUpTo = '';
     let buffered: AlertDoc[] | undefined = [];

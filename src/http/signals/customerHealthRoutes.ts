@@ -4,23 +4,18 @@ import { alertView } from '../../alerts/alertView';
 import { MAX_POINTS, scoreOf } from '../../domain/signals/healthScore';
 import type { SignalDoc } from '../../projections/signals/documents';
 import type { Services } from '../../service';
-import type { WorkspaceDoc } from '../../workspaces/workspace';
 import { HttpError } from '../httpError';
 import { decodeCursor, encodeCursor, parseLimit } from '../read/cursor';
+import { workspaceOf } from '../middleware/adminAuth';
+import { singleQuery } from '../read/cursor';
 
-const workspaceOf = (ctx: Context) => (ctx.state.workspace as WorkspaceDoc)._id;
 const ISO = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const SIGNAL_TYPE = /^[a-z][a-z0-9_-]{0,39}$/;
 const ALERT_KINDS = ['risk-signal', 'score-threshold', 'usage-drop'];
 
-function single(ctx: Context, name: string): string | undefined {
-  const value = ctx.query[name];
-  if (Array.isArray(value)) throw new HttpError(400, 'invalid_query', `${name} may be given once`, { path: name });
-  return value === '' ? undefined : value;
-}
 
 function timeParam(ctx: Context, name: string): string | undefined {
-  const value = single(ctx, name);
+  const value = singleQuery(ctx, name);
   if (value === undefined) return undefined;
   if (!ISO.test(value) || Number.isNaN(Date.parse(value))) {
     throw new HttpError(400, 'invalid_query', `${name} must be an ISO-8601 date or timestamp`, { path: name });
@@ -29,7 +24,7 @@ function timeParam(ctx: Context, name: string): string | undefined {
 }
 
 async function customerOf(ctx: Context, services: Services) {
-  const customer = await services.queries.findCustomer(workspaceOf(ctx), ctx.params.id!);
+  const customer = await services.queries.findCustomer(workspaceOf(ctx)._id, ctx.params.id!);
   if (!customer) throw new HttpError(404, 'customer_not_found', `no customer or Segment group ${ctx.params.id}`);
   return customer;
 }
@@ -40,16 +35,16 @@ export function mountCustomerHealthRoutes(router: Router, services: Services): v
 
   router.get('/api/customers/:id/signals', async (ctx) => {
     const customer = await customerOf(ctx, services);
-    const limit = parseLimit(single(ctx, 'limit'), 50, 500);
-    const signalType = single(ctx, 'type');
+    const limit = parseLimit(singleQuery(ctx, 'limit'), 50, 500);
+    const signalType = singleQuery(ctx, 'type');
     if (signalType !== undefined && !SIGNAL_TYPE.test(signalType)) {
       throw new HttpError(400, 'invalid_query', 'type must be a signal type such as adoption, expansion or risk', { path: 'type' });
     }
-    const rows = await signals.customerSignals(workspaceOf(ctx), customer.customerId, {
+    const rows = await signals.customerSignals(workspaceOf(ctx)._id, customer.customerId, {
       signalType,
       from: timeParam(ctx, 'from'),
       to: timeParam(ctx, 'to'),
-      before: decodeCursor(single(ctx, 'cursor')),
+      before: decodeCursor(singleQuery(ctx, 'cursor')),
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
@@ -62,7 +57,7 @@ export function mountCustomerHealthRoutes(router: Router, services: Services): v
 
   router.get('/api/customers/:id/health', async (ctx) => {
     const customer = await customerOf(ctx, services);
-    const doc = await health.customerHealth(workspaceOf(ctx), customer.customerId);
+    const doc = await health.customerHealth(workspaceOf(ctx)._id, customer.customerId);
     if (!doc) {
       ctx.body = { customerId: customer.customerId, score: null, band: null, reason: 'no signals yet', signals: {} };
       return;
@@ -85,24 +80,24 @@ export function mountCustomerHealthRoutes(router: Router, services: Services): v
   });
 
   router.get('/api/alerts', async (ctx) => {
-    const limit = parseLimit(single(ctx, 'limit'), 50, 500);
-    const kind = single(ctx, 'kind');
+    const limit = parseLimit(singleQuery(ctx, 'limit'), 50, 500);
+    const kind = singleQuery(ctx, 'kind');
     if (kind !== undefined && !ALERT_KINDS.includes(kind)) {
       throw new HttpError(400, 'invalid_query', `kind must be one of ${ALERT_KINDS.join(', ')}`, { path: 'kind' });
     }
-    const customerParam = single(ctx, 'customerId');
+    const customerParam = singleQuery(ctx, 'customerId');
     let customerId: string | undefined;
     if (customerParam !== undefined) {
-      const customer = await services.queries.findCustomer(workspaceOf(ctx), customerParam);
+      const customer = await services.queries.findCustomer(workspaceOf(ctx)._id, customerParam);
       if (!customer) throw new HttpError(404, 'customer_not_found', `no customer or Segment group ${customerParam}`);
       customerId = customer.customerId;
     }
-    const cursor = single(ctx, 'cursor');
+    const cursor = singleQuery(ctx, 'cursor');
     const before = cursor === undefined ? undefined : Buffer.from(cursor, 'base64url').toString('utf8');
     if (before !== undefined && !/^\d{16}\|.+$/.test(before)) {
       throw new HttpError(400, 'invalid_cursor', 'cursor is not one this API returned', { path: 'cursor' });
     }
-    const rows = await health.alerts(workspaceOf(ctx), { customerId, kind, before, limit: limit + 1 });
+    const rows = await health.alerts(workspaceOf(ctx)._id, { customerId, kind, before, limit: limit + 1 });
     const page = rows.slice(0, limit);
     ctx.body = {
       alerts: page.map(alertView),

@@ -1,6 +1,5 @@
 import type Router from '@koa/router';
 import bodyParser from 'koa-bodyparser';
-import type { Context } from 'koa';
 import * as t from 'io-ts';
 import {
   changeSignalMappings,
@@ -11,14 +10,13 @@ import {
 import { MappingSetInput, semanticErrorsOf } from '../../domain/signals/mappingRules';
 import type { Services } from '../../service';
 import { mask } from '../../workspaces/secrets';
-import type { WorkspaceDoc } from '../../workspaces/workspace';
 import { decodeBody } from '../decodeBody';
 import { HttpError } from '../httpError';
 import { parseLimit } from '../read/cursor';
 import { ingestionStatistics } from './ingestionStatistics';
+import { workspaceOf } from '../middleware/adminAuth';
 
 const WEBHOOK_PATH = '/api/integrations/segment/webhook';
-const workspaceOf = (ctx: Context) => ctx.state.workspace as WorkspaceDoc;
 
 /** The body may name the version it was edited from: a save over someone else's newer version is refused. */
 const PutMappingsBody = t.intersection([MappingSetInput, t.partial({ expectedVersion: t.number })]);

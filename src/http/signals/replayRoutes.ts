@@ -1,16 +1,14 @@
 import type Router from '@koa/router';
 import bodyParser from 'koa-bodyparser';
-import type { Context } from 'koa';
 import * as t from 'io-ts';
 import { currentMappings } from '../../commands/mappings/changeSignalMappings';
 import { MappingRule, semanticErrorsOf } from '../../domain/signals/mappingRules';
 import { ReplayInProgressError } from '../../replay/replayManager';
 import type { Services } from '../../service';
-import type { WorkspaceDoc } from '../../workspaces/workspace';
 import { decodeBody } from '../decodeBody';
 import { HttpError } from '../httpError';
+import { workspaceOf } from '../middleware/adminAuth';
 
-const workspaceOf = (ctx: Context) => (ctx.state.workspace as WorkspaceDoc)._id;
 
 /** Proposed rules to preview; without them, the current rules (what a replay would do now). */
 const PreviewBody = t.partial({ rules: t.array(MappingRule) });
@@ -21,7 +19,7 @@ export function mountReplayRoutes(router: Router, services: Services): void {
 
   router.post('/api/admin/replay', async (ctx) => {
     try {
-      const status = replays.start(workspaceOf(ctx));
+      const status = replays.start(workspaceOf(ctx)._id);
       ctx.status = 202;
       ctx.set('Location', `/api/admin/replay/${status.id}`);
       ctx.body = status;
@@ -35,7 +33,7 @@ export function mountReplayRoutes(router: Router, services: Services): void {
 
   router.post('/api/admin/replay/preview', bodyParser({ enableTypes: ['json'], jsonLimit: '1mb' }), async (ctx) => {
     const body = decodeBody(PreviewBody, ctx.request.body ?? {});
-    const workspaceId = workspaceOf(ctx);
+    const workspaceId = workspaceOf(ctx)._id;
     const current = await currentMappings(services.eventStore, workspaceId);
     if (body.rules) {
       const semantic = semanticErrorsOf({ rules: body.rules });
@@ -47,7 +45,7 @@ export function mountReplayRoutes(router: Router, services: Services): void {
   });
 
   router.get('/api/admin/replay/:id', (ctx) => {
-    const status = replays.status(ctx.params.id!, workspaceOf(ctx));
+    const status = replays.status(ctx.params.id!, workspaceOf(ctx)._id);
     if (!status) throw new HttpError(404, 'replay_not_found', `no replay ${ctx.params.id}`);
     ctx.body = status;
   });

@@ -1,8 +1,5 @@
 import type { Context } from 'koa';
 import { PassThrough } from 'node:stream';
-import type { WorkspaceDoc } from '../../workspaces/workspace';
-import type { WorkspaceRegistry } from '../../workspaces/workspaceRegistry';
-import { HttpError } from '../httpError';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -50,16 +47,4 @@ export function openEventStream(ctx: Context): EventStream {
     onClose: (cleanup) => cleanups.push(cleanup),
     end: () => stream.end(),
   };
-}
-
-/** The workspace of the admin token, from the Bearer header or `?token=` (EventSource cannot set headers). */
-export function adminFromHeaderOrQuery(ctx: Context, workspaces: WorkspaceRegistry): WorkspaceDoc {
-  const header = /^Bearer\s+(.+)$/i.exec(ctx.get('authorization'))?.[1]?.trim();
-  const token = header ?? (typeof ctx.query.token === 'string' ? ctx.query.token : undefined);
-  const workspace = token ? workspaces.byAdminToken(token) : undefined;
-  if (!workspace) {
-    ctx.set('WWW-Authenticate', 'Bearer');
-    throw new HttpError(401, 'unauthorized', 'a valid admin token is required (Bearer header or ?token=)');
-  }
-  return workspace;
 }

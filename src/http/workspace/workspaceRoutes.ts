@@ -7,13 +7,14 @@ import { currentWriteKey, MAX_GRACE_HOURS, rotateWriteKey } from '../../workspac
 import { generateSecret } from '../../workspaces/secrets';
 import type { WorkspaceDoc } from '../../workspaces/workspace';
 import { decodeBody, invalidField } from '../decodeBody';
+import { workspaceOf } from '../middleware/adminAuth';
 
 const RotateRequest = t.partial({ graceHours: t.number });
 
 /** The signed-in workspace's connection details, and write-key rotation. Admin token only. */
 export function mountWorkspaceRoutes(router: Router, services: Services): void {
   router.get('/api/workspace', (ctx) => {
-    ctx.body = workspaceView(ctx.state.workspace as WorkspaceDoc, baseUrl(ctx, services));
+    ctx.body = workspaceView(workspaceOf(ctx), baseUrl(ctx, services));
   });
 
   router.post('/api/workspace/write-keys/rotate', bodyParser({ enableTypes: ['json'] }), async (ctx) => {
@@ -22,7 +23,7 @@ export function mountWorkspaceRoutes(router: Router, services: Services): void {
     if (!Number.isFinite(graceHours) || graceHours < 0 || graceHours > MAX_GRACE_HOURS) {
       throw invalidField('graceHours', `must be between 0 and ${MAX_GRACE_HOURS} hours`);
     }
-    const workspace = ctx.state.workspace as WorkspaceDoc;
+    const workspace = workspaceOf(ctx);
     const rotated = rotateWriteKey(services.workspaces.get(workspace._id) ?? workspace, generateSecret('wk'), graceHours, new Date());
     await services.workspaces.save(rotated);
     ctx.body = workspaceView(rotated, baseUrl(ctx, services));
