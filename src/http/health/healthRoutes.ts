@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { ServiceMetrics } from '../../observability/metrics';
 import type { HealthMonitor } from '../../reliability/healthMonitor';
+import { RETRY_AFTER_SECONDS } from '../middleware/errors';
 
 /**
  * Probes and metrics, unauthenticated (meant for the orchestrator and Prometheus on the private network):
@@ -17,7 +18,7 @@ export function mountHealthRoutes(router: Router, deps: { health: HealthMonitor;
   router.get('/readyz', (ctx) => {
     const report = deps.health.report();
     ctx.status = report.ready ? 200 : 503;
-    if (!report.ready) ctx.set('Retry-After', '5');
+    if (!report.ready) ctx.set('Retry-After', String(RETRY_AFTER_SECONDS));
     ctx.body = { status: report.ready ? 'ready' : 'not_ready', ...details(report) };
   });
 

@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import { EventStoreUnavailableError } from '../../eventstore/port';
 import { ProjectionsElsewhereError } from '../../projections/runner';
+import { OverloadedError } from '../../reliability/admission';
 import { ReadStoreUnavailableError } from '../../readstore/port';
 import { HttpError } from '../httpError';
 
@@ -20,6 +21,18 @@ export async function errorAnswers(ctx: Context, next: Next): Promise<void> {
       ctx.status = error.status;
       for (const [name, value] of Object.entries(error.headers ?? {})) ctx.set(name, value);
       ctx.body = { error: error.code, message: error.message, ...error.details };
+      return;
+    }
+    if (error instanceof OverloadedError) {
+      ctx.state.log?.warn({ reason: error.reason, status: error.status }, 'ingest request refused');
+      ctx.status = error.status;
+      ctx.set('Retry-After', String(error.retryAfterSeconds));
+      ctx.body = {
+        error: error.status === 429 ? 'overloaded' : 'unavailable',
+        message: `${error.message}; retry later`,
+        reason: error.reason,
+        retryAfterSeconds: error.retryAfterSeconds,
+      };
       return;
     }
     if (error instanceof ProjectionsElsewhereError) {
