@@ -18,12 +18,14 @@ export class LiveFeed {
 
   publish(drafts: readonly LiveEventDraft[], now = new Date()): void {
     if (this.closed) return;
+    const at = now.toISOString();
     for (const draft of drafts) {
-      const event: LiveEvent = { ...draft, seq: ++this.seq, at: now.toISOString() };
-      const recent = this.recentByWorkspace.get(draft.workspaceId) ?? [];
+      const event: LiveEvent = { ...draft, seq: ++this.seq, at };
+      let recent = this.recentByWorkspace.get(draft.workspaceId);
+      if (!recent) this.recentByWorkspace.set(draft.workspaceId, (recent = []));
       recent.push(event);
-      if (recent.length > this.keepPerWorkspace) recent.splice(0, recent.length - this.keepPerWorkspace);
-      this.recentByWorkspace.set(draft.workspaceId, recent);
+      // Trimmed in chunks: one splice per `keepPerWorkspace` events, not one per event.
+      if (recent.length >= 2 * this.keepPerWorkspace) recent.splice(0, recent.length - this.keepPerWorkspace);
       for (const listener of this.listeners.get(draft.workspaceId) ?? []) {
         try {
           listener(event);
@@ -36,7 +38,7 @@ export class LiveFeed {
 
   /** The workspace's latest events, oldest first, after a sequence number. */
   recent(workspaceId: string, afterSeq = 0): LiveEvent[] {
-    return (this.recentByWorkspace.get(workspaceId) ?? []).filter((e) => e.seq > afterSeq);
+    return (this.recentByWorkspace.get(workspaceId) ?? []).slice(-this.keepPerWorkspace).filter((e) => e.seq > afterSeq);
   }
 
   hasListeners(workspaceId: string): boolean {
