@@ -69,8 +69,7 @@ const signalArb: fc.Arbitrary<ScoredSignal> = fc.record({
 describe('Health score (pure)', () => {
   it('depends on the set of signals, not the order they arrive in', () => {
     fc.assert(
-      fc.property(fc.array(signalArb, { maxLength: 40 }), fc.infiniteStream(fc.nat()), (signals, seeds) => {
-        const shuffled = [...signals].sort(() => (seeds.next().value % 3) - 1);
+      fc.property(fc.array(signalArb, { maxLength: 40 }).chain((signals) => fc.tuple(fc.constant(signals), fc.shuffledSubarray(signals, { minLength: signals.length }))), ([signals, shuffled]) => {
         const a = signals.reduce(addSignal, EMPTY_HEALTH);
         const b = shuffled.reduce(addSignal, EMPTY_HEALTH);
         if (!a.latestAt) return;
@@ -90,6 +89,21 @@ describe('Health score (pure)', () => {
         expect(score).to.equal(Math.max(0, Math.min(100, Math.round(sum))));
       }),
     );
+  });
+
+  it('scores by the documented rules (README: breadth 30 at 5 features, frequency 25 at 12 days, ...)', () => {
+    const at = '2026-03-01T12:00:00.000Z';
+    const adoption = addSignal(EMPTY_HEALTH, { signalType: 'adoption', weight: 1, timestamp: at, feature: 'a' });
+    // breadth 30 x 1/5 = 6, frequency 25 x 1/12 = 2.08, expansion 0, recency 30 (today), risk 0: 38.08
+    expect(scoreOf(adoption, at).score).to.equal(38);
+    const expansion = addSignal(adoption, { signalType: 'expansion', weight: 1, timestamp: at, feature: 'x' });
+    // + expansion 15 x 1/2 = 7.5: 45.58
+    expect(scoreOf(expansion, at).score).to.equal(46);
+    const risk = addSignal(expansion, { signalType: 'risk', weight: 1, timestamp: at, feature: 'r' });
+    // + risk -10: 35.58
+    expect(scoreOf(risk, at).score).to.equal(36);
+    // 15 days later recency has fallen to 15: 20.58
+    expect(scoreOf(risk, '2026-03-16T12:00:00.000Z').score).to.equal(21);
   });
 
   it('loses recency as time passes without adoption, and sees a usage drop against the own baseline', () => {
