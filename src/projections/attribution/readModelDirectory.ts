@@ -1,6 +1,6 @@
 import type { CustomerDirectory } from '../../commands/customerDirectory';
 import { explicitGroupOf, identitiesOf } from '../../domain/routing';
-import type { ReadStore } from '../../readstore/port';
+import { ReadStore, ReadStoreUnavailableError } from '../../readstore/port';
 import { CoalescingBatcher } from '../../shared/coalescingBatcher';
 import { ReadModelVersions } from '../readModelVersion';
 import { docId, GROUP_LINKS, GroupLinkDoc, IDENTITY_LINKS, IdentityLinkDoc } from './documents';
@@ -41,8 +41,8 @@ export function readModelCustomerDirectory(
       }
       const found =
         groupDocIds.size || identityDocIds.size
-          ? await links.submit({ groupDocIds: [...groupDocIds], identityDocIds: [...identityDocIds] })
-          : { groups: new Map<string, string>(), identities: new Map<string, string | null>() };
+          ? await links.submit({ groupDocIds: [...groupDocIds], identityDocIds: [...identityDocIds] }).catch(unknownWhenUnavailable)
+          : NOTHING_KNOWN;
       return {
         customerOfGroup: (groupId) => found.groups.get(docId(workspaceId, groupId)),
         customerOfIdentity: (key) => found.identities.get(docId(workspaceId, key)) ?? undefined,
@@ -60,4 +60,15 @@ interface LinkRequest {
 interface FoundLinks {
   readonly groups: ReadonlyMap<string, string>;
   readonly identities: ReadonlyMap<string, string | null>;
+}
+
+const NOTHING_KNOWN: FoundLinks = { groups: new Map(), identities: new Map() };
+
+/**
+ * The read models being down pauses projections, not ingestion: calls are then filed by what they say themselves
+ * (their group, else their identity), and attribution sorts them out once the projections resume.
+ */
+function unknownWhenUnavailable(error: unknown): FoundLinks {
+  if (error instanceof ReadStoreUnavailableError) return NOTHING_KNOWN;
+  throw error;
 }
