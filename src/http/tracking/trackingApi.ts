@@ -3,11 +3,10 @@ import type { Context } from 'koa';
 import { MAX_CALL_BYTES } from '../../domain/segment/decodeCall';
 import type { Services } from '../../service';
 import { authenticateSender } from '../webhook/authenticateSender';
-import { withinDeadline } from '../webhook/deadline';
-import { parseCalls, ParsedCalls } from '../webhook/parseCalls';
-import { readRawBody } from '../webhook/readRawBody';
+import type { ParsedCalls } from '../webhook/parseCalls';
+import { receiveCalls } from '../webhook/receiveCalls';
 import { answer } from '../webhook/segmentWebhook';
-import { asSegmentLimitError, batchCalls, singleCallFor, TRACKING_CALL_TYPES, withSegmentLimits } from './trackingCalls';
+import { asSegmentLimitError, batchCalls, singleCallFor, TRACKING_CALL_TYPES } from './trackingCalls';
 
 /** Segment's HTTP Tracking API limits: 32 KB per call, 500 KB and 2,500 calls per batch. */
 export const TRACKING_MAX_BATCH_BYTES = 500 * 1024;
@@ -20,9 +19,7 @@ export const TRACKING_MAX_BATCH_CALLS = 2500;
  */
 export function mountTrackingApi(router: Router, services: Services): void {
   for (const type of TRACKING_CALL_TYPES) {
-    router.post(`/v1/${type}`, (ctx) =>
-      receive(ctx, services, MAX_CALL_BYTES, (parsed) => [singleCallFor(type, parsed)]),
-    );
+    router.post(`/v1/${type}`, (ctx) => receive(ctx, services, MAX_CALL_BYTES, (parsed) => [singleCallFor(type, parsed)]));
   }
   router.post('/v1/batch', (ctx) => receive(ctx, services, TRACKING_MAX_BATCH_BYTES, batchCalls));
 
@@ -39,26 +36,14 @@ async function receive(
   maxBodyBytes: number,
   callsOf: (parsed: ParsedCalls) => readonly unknown[],
 ): Promise<void> {
-  const receivedAt = new Date();
-  const raw = await readRawBody(ctx, maxBodyBytes).catch((error: unknown) => {
-    throw asSegmentLimitError(error);
+  const summary = await receiveCalls(ctx, services, {
+    source: 'segment-tracking-api',
+    maxBodyBytes,
+    maxCalls: TRACKING_MAX_BATCH_CALLS,
+    contentType: (c) => declaredJson(c.get('content-type')),
+    callsOf,
+    asAnswer: asSegmentLimitError,
   });
-  let parsed: ParsedCalls | undefined;
-  const contentType = declaredJson(ctx.get('content-type'));
-  const parse = () => (parsed ??= parseCalls(raw, contentType, { maxCalls: TRACKING_MAX_BATCH_CALLS }));
-  const workspace = authenticateSender(ctx, services.workspaces, raw, parse);
-  const body = withSegmentLimits(parse);
-  const calls = callsOf(body);
-  const summary = await withinDeadline(
-    services.ingest({
-      workspaceId: workspace._id,
-      calls,
-      callBytes: body.callBytes,
-      receivedAt,
-      correlationId: ctx.state.requestId as string,
-      source: 'segment-tracking-api',
-    }),
-  );
   answer(ctx, summary);
   ctx.body = { success: true, ...(ctx.body as object) };
 }

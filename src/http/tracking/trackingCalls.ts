@@ -44,11 +44,3 @@ export function asSegmentLimitError(error: unknown): unknown {
   }
   return error;
 }
-
-export function withSegmentLimits<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    throw asSegmentLimitError(error);
-  }
-}

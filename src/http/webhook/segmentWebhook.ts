@@ -3,10 +3,7 @@ import type { Context } from 'koa';
 import type { IngestSummary } from '../../commands/ingestSegmentCalls';
 import type { Services } from '../../service';
 import { HttpError } from '../httpError';
-import { authenticateSender } from './authenticateSender';
-import { withinDeadline } from './deadline';
-import { parseCalls } from './parseCalls';
-import { readRawBody } from './readRawBody';
+import { receiveCalls } from './receiveCalls';
 
 /** Webhooks (Actions) batches hold up to 4,000 calls of up to 32 KB; bodies past this are refused unread. */
 export const WEBHOOK_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -17,25 +14,8 @@ export const WEBHOOK_MAX_CALLS = 4000;
  * (Actions) can be set to use them). Answers 200 only once the accepted calls are durably stored.
  */
 export function mountSegmentWebhook(router: Router, services: Services): void {
-  const handler = async (ctx: Context) => {
-    const receivedAt = new Date();
-    const raw = await readRawBody(ctx, WEBHOOK_MAX_BODY_BYTES);
-    let parsed: ReturnType<typeof parseCalls> | undefined;
-    const parse = () => (parsed ??= parseCalls(raw, ctx.get('content-type'), { maxCalls: WEBHOOK_MAX_CALLS }));
-    const workspace = authenticateSender(ctx, services.workspaces, raw, parse);
-    const { calls, callBytes } = parse();
-    const summary = await withinDeadline(
-      services.ingest({
-        workspaceId: workspace._id,
-        calls,
-        callBytes,
-        receivedAt,
-        correlationId: ctx.state.requestId as string,
-        source: 'segment-webhook',
-      }),
-    );
-    answer(ctx, summary);
-  };
+  const entry = { source: 'segment-webhook', maxBodyBytes: WEBHOOK_MAX_BODY_BYTES, maxCalls: WEBHOOK_MAX_CALLS };
+  const handler = async (ctx: Context) => answer(ctx, await receiveCalls(ctx, services, entry));
   for (const path of ['/api/integrations/segment/webhook', '/api/integrations/segment/webhook/:workspaceId']) {
     router.post(path, handler);
     router.put(path, handler);
