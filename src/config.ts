@@ -23,6 +23,8 @@ export interface Config {
   /** Set: every alert is also POSTed there (with retries); `alertWebhookSecret` signs the body (X-CSCX-Signature). */
   readonly alertWebhookUrl?: string;
   readonly alertWebhookSecret?: string;
+  /** The alert webhook's first retry delay (doubling after). */
+  readonly alertWebhookRetryBaseMs: number;
   /**
    * Whether this instance runs the projections. With several instances on shared engines exactly one may (two
    * would race on the same documents); the others take calls and serve reads (RUN_PROJECTIONS=false).
@@ -53,6 +55,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     maxProjectionLagSeconds: positive(env, 'MAX_PROJECTION_LAG_SECONDS', 120),
     alertWebhookUrl: nonEmpty('ALERT_WEBHOOK_URL'),
     alertWebhookSecret: nonEmpty('ALERT_WEBHOOK_SECRET'),
+    alertWebhookRetryBaseMs: positive(env, 'ALERT_WEBHOOK_RETRY_BASE_MS', 500),
     runProjections: !/^(false|0|off|no)$/i.test(env.RUN_PROJECTIONS?.trim() ?? ''),
     readModelDropGraceMs: env.READ_MODEL_DROP_GRACE_MS?.trim() ? positive(env, 'READ_MODEL_DROP_GRACE_MS', 0) : 0,
   };

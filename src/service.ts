@@ -85,7 +85,9 @@ export async function startServices(config: Config, logger: Logger, overrides: S
     attribution,
     runner: runnerOptions(attribution.name),
     workspaceIds: () => workspaces.all().map((w) => w._id),
-    alertWebhook: config.alertWebhookUrl ? { url: config.alertWebhookUrl, secret: config.alertWebhookSecret } : undefined,
+    alertWebhook: config.alertWebhookUrl
+      ? { url: config.alertWebhookUrl, secret: config.alertWebhookSecret, retryBaseMs: config.alertWebhookRetryBaseMs }
+      : undefined,
     dropGraceMs: config.readModelDropGraceMs,
     logger,
   });

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { AlertFeed, AlertListener } from './alerts/alertFeed';
-import { AlertWebhook } from './alerts/alertWebhook';
+import { AlertWebhook, AlertWebhookOptions } from './alerts/alertWebhook';
 import type { MappingSet } from './domain/signals/mappingRules';
 import type { EventStore } from './eventstore/port';
 import { HealthQueries } from './projections/health/queries';
@@ -34,7 +34,7 @@ export async function startSignalsModule(deps: {
   readonly attribution: Projection;
   readonly runner: RunnerOptions;
   readonly workspaceIds: () => readonly string[];
-  readonly alertWebhook?: { url: string; secret?: string };
+  readonly alertWebhook?: AlertWebhookOptions;
   readonly logger: Logger;
   /** Wait before dropping a replaced read-model version (instances that follow the pointer on a timer). */
   readonly dropGraceMs?: number;

@@ -8,11 +8,12 @@ export interface AlertWebhookOptions {
   /** When set, `X-CSCX-Signature` carries the hex HMAC-SHA256 of the body, so the receiver can check the sender. */
   readonly secret?: string;
   readonly maxAttempts?: number;
-  readonly backoffMs?: (attempt: number) => number;
+  /** The first retry's delay; each further one doubles it, up to a minute. */
+  readonly retryBaseMs?: number;
   readonly timeoutMs?: number;
 }
 
-const defaultBackoff = (attempt: number) => Math.min(60_000, 500 * 2 ** (attempt - 1));
+const backoff = (baseMs: number, attempt: number) => Math.min(60_000, baseMs * 2 ** (attempt - 1));
 
 /**
  * POSTs each alert to an outbound webhook, retrying timeouts, network errors, 408, 429 and 5xx with exponential
@@ -56,7 +57,7 @@ export class AlertWebhook {
         const timer = setTimeout(() => {
           this.timers.delete(timer);
           this.attempt(alert, attempt + 1);
-        }, (this.options.backoffMs ?? defaultBackoff)(attempt));
+        }, backoff(this.options.retryBaseMs ?? 500, attempt));
         this.timers.add(timer);
       },
     );

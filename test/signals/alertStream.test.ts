@@ -82,9 +82,8 @@ for (const readEngine of readEngines()) {
       await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
       const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/alerts`;
       try {
-        service = await startTestService({ readEngine, config: { alertWebhookUrl: url } });
+        service = await startTestService({ readEngine, config: { alertWebhookUrl: url, alertWebhookRetryBaseMs: 1 } });
         const webhook = service.services.signals.alertWebhook!;
-        (webhook as unknown as { options: { backoffMs: () => number } }).options.backoffMs = () => 1;
         await send(service, productStory());
         await service.settled();
         await service.services.signals.alertFeed.settled();

@@ -46,7 +46,11 @@ for (const readEngine of readEngines()) {
       const call = track();
       const seen = (async () => {
         let text = '';
-        while (!text.includes(`"stage":"stored"`) || !text.includes(call.messageId)) text += new TextDecoder().decode((await reader.read()).value);
+        while (!text.includes(`"stage":"stored"`) || !text.includes(call.messageId)) {
+          const chunk = await reader.read();
+          if (chunk.done) expect.fail(`the stream ended before the call was stored: ${text}`);
+          text += new TextDecoder().decode(chunk.value);
+        }
         return text;
       })();
       expect((await service.post(WEBHOOK, call, basic(writeKey))).status).to.equal(200);
