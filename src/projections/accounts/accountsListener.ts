@@ -1,5 +1,6 @@
-import { applyComputation, ComputedMap, engageComputationOf } from '../../domain/identity/engage';
-import { applyTraits, stringTrait, TraitMap } from '../../domain/identity/traits';
+import { ComputedMap, engageComputationOf } from '../../domain/identity/engage';
+import { applyToProfile } from '../../domain/identity/profile';
+import { stringTrait, TraitMap } from '../../domain/identity/traits';
 import type { AttributionListener } from '../attribution/attributionProjection';
 import { CUSTOMERS, CustomerDoc, docId } from '../attribution/documents';
 import { ACCOUNTS, AccountDoc } from './documents';
@@ -20,15 +21,14 @@ export function createAccountsListener(): AttributionListener {
       const id = docId(row.workspaceId, customerId);
       let traits: TraitMap = {};
       await uow.update<AccountDoc>(ACCOUNTS, id, position, (doc) => {
-        traits = JSON.parse(doc?.traits ?? '{}') as TraitMap;
-        let computed = JSON.parse(doc?.computed ?? '{}') as ComputedMap;
-        const computation = engageComputationOf(call);
-        const plain = { ...((call.traits as Record<string, unknown> | undefined) ?? {}) };
-        if (computation) {
-          computed = applyComputation(computed, computation, stamp);
-          delete plain[computation.computationKey];
-        }
-        traits = applyTraits(traits, plain, stamp);
+        const profile = applyToProfile(
+          { traits: JSON.parse(doc?.traits ?? '{}') as TraitMap, computed: JSON.parse(doc?.computed ?? '{}') as ComputedMap },
+          (call.traits as Record<string, unknown> | undefined) ?? {},
+          engageComputationOf(call),
+          stamp,
+        );
+        traits = profile.traits;
+        const computed = profile.computed;
         return { _id: id, workspaceId: row.workspaceId, customerId, traits: JSON.stringify(traits), computed: JSON.stringify(computed) };
       });
       const traitName = stringTrait(traits, 'name');

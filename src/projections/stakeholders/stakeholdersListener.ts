@@ -1,5 +1,6 @@
-import { applyComputation, ComputedMap, engageComputationOf, mergeComputedMaps } from '../../domain/identity/engage';
-import { applyTraits, mergeTraitMaps, TraitMap } from '../../domain/identity/traits';
+import { ComputedMap, engageComputationOf, mergeComputedMaps } from '../../domain/identity/engage';
+import { applyToProfile } from '../../domain/identity/profile';
+import { mergeTraitMaps, TraitMap } from '../../domain/identity/traits';
 import type { SegmentCall } from '../../domain/segment/calls';
 import type { AttributionListener } from '../attribution/attributionProjection';
 import type { SegmentEventDoc } from '../attribution/documents';
@@ -80,16 +81,13 @@ async function forget(uow: UnitOfWork, ws: string, personKey: string, position: 
 
 function withCall(person: PersonFields, row: SegmentEventDoc, customerId: string, call: SegmentCall): PersonFields {
   const stamp = { at: row.timestamp, by: row._id };
-  const computation = engageComputationOf(call);
-  let traits = JSON.parse(person.traits) as TraitMap;
-  let computed = JSON.parse(person.computed) as ComputedMap;
-  if (computation && call.type !== 'group') computed = applyComputation(computed, computation, stamp);
-  if (call.type === 'identify' && call.traits) {
-    const plain = { ...(call.traits as Record<string, unknown>) };
-    // An Engage identify carries its computation as a trait: it is shown with its key and class instead.
-    if (computation) delete plain[computation.computationKey];
-    traits = applyTraits(traits, plain, stamp);
-  }
+  // A person's traits come from identify calls; a group call's computation is the account's.
+  const { traits, computed } = applyToProfile(
+    { traits: JSON.parse(person.traits) as TraitMap, computed: JSON.parse(person.computed) as ComputedMap },
+    call.type === 'identify' ? (call.traits as Record<string, unknown> | undefined) : undefined,
+    call.type === 'group' ? undefined : engageComputationOf(call),
+    stamp,
+  );
   return {
     ...person,
     userIds: addTo(person.userIds, row.userId),
