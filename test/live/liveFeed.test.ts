@@ -1,22 +1,8 @@
 import { expect } from 'chai';
-import type { LiveEventDraft } from '../../src/live/liveEvent';
+import { emptyDraft, LiveEventDraft } from '../../src/live/liveEvent';
 import { LiveFeed } from '../../src/live/liveFeed';
 
-const draft = (workspaceId: string, messageId: string): LiveEventDraft => ({
-  workspaceId,
-  stage: 'stored',
-  messageId,
-  eventId: null,
-  callType: 'track',
-  name: null,
-  userId: null,
-  anonymousId: null,
-  groupId: null,
-  customerId: null,
-  projection: null,
-  errors: [],
-  source: null,
-});
+const draft = (workspaceId: string, messageId: string): LiveEventDraft => ({ ...emptyDraft(workspaceId, 'stored'), messageId });
 
 describe('LiveFeed', () => {
   it("keeps each workspace's latest events, oldest first, however many came before", () => {
