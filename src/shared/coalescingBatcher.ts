@@ -6,6 +6,7 @@
 export class CoalescingBatcher<Request, Result> {
   private queue: { request: Request; resolve: (r: Result) => void; reject: (e: unknown) => void }[] = [];
   private running = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     /** Handles every request of a batch; returns one result per request, in order. */
@@ -22,6 +23,12 @@ export class CoalescingBatcher<Request, Result> {
     });
   }
 
+  /** Resolves once every request submitted so far has been answered. */
+  whenIdle(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue;
@@ -34,5 +41,6 @@ export class CoalescingBatcher<Request, Result> {
       }
     }
     this.running = false;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 }

@@ -326,6 +326,38 @@ export function eventStoreContract(label: string, open: () => Promise<OpenedEven
       });
     });
 
+    describe('concurrent appends', function () {
+      it('answers each call on its own: a conflicting call fails alone, the others are stored', async function () {
+        const prefix = uniquePrefix();
+        await append(store, `${prefix}-taken`, [newEvent()]);
+        const calls = Array.from({ length: 20 }, (_, i) => [newEvent('Tested', { i })]);
+
+        const outcomes = await Promise.allSettled([
+          ...calls.map((events, i) => store.appendToStreams([{ streamName: `${prefix}-${i % 3}`, events }])),
+          store.appendToStreams([{ streamName: `${prefix}-taken`, events: [newEvent()], expectedRevision: 'no_stream' }]),
+        ]);
+
+        const conflict = outcomes.pop()!;
+        expect(conflict.status).to.equal('rejected');
+        expectWrongRevision((conflict as PromiseRejectedResult).reason, `${prefix}-taken`, 'no_stream', 0n);
+        expect(outcomes.map((o) => o.status)).to.deep.equal(calls.map(() => 'fulfilled'));
+        const stored = await store.readAll({ maxCount: 100, streamPrefixes: [`${prefix}-0`, `${prefix}-1`, `${prefix}-2`] });
+        expect(stored.map((e) => e.data['i']).sort((a, b) => Number(a) - Number(b))).to.deep.equal(calls.map((_, i) => i));
+        expect(await store.readStream(`${prefix}-taken`)).to.have.length(1);
+      });
+
+      it('stores the same event id once when two calls race with it', async function () {
+        const prefix = uniquePrefix();
+        const event = newEvent();
+        const results = await Promise.all([
+          append(store, `${prefix}-a`, [event]),
+          append(store, `${prefix}-a`, [event]),
+        ]);
+        expect(results.map((r) => r.duplicates.length).sort()).to.deep.equal([0, 1]);
+        expect(await store.readStream(`${prefix}-a`)).to.have.length(1);
+      });
+    });
+
     describe('reading all streams', function () {
       it('reads a prefix in store order, with the positions a stream read reports', async function () {
         const prefix = uniquePrefix();

@@ -5,101 +5,79 @@ import {
   AppendResult,
   EventStore,
   EventStoreUnavailableError,
-  ExpectedRevision,
   ReadAllOptions,
   RecordedEvent,
   StreamAppend,
   WrongExpectedRevisionError,
 } from '../port';
 import { GroupCommit } from '../../shared/groupCommit';
+import { AppendOutcome, AppendRequest, createAppender, isRevisionConflict, serialiseAppends } from './appender';
 import { pollingSubscription } from './pollingSubscription';
 import { EventRow, prefixRanges, toRecordedEvent } from './rows';
 import { migrate } from './schema';
+import { ThreadedWriter } from './threadedWriter';
+
+/**
+ * How appends reach the file. `thread` (the default for files) commits on a writer thread so fsync never blocks the
+ * event loop; `inline` commits on the calling thread (the only choice for `:memory:`, which one connection owns).
+ */
+export type SqliteWriterMode = 'thread' | 'inline';
 
 /** The embedded event store: one SQLite file, durable on commit, group-committed. */
-export async function openSqliteEventStore(filePath: string): Promise<EventStore> {
+export async function openSqliteEventStore(
+  filePath: string,
+  options: { writer?: SqliteWriterMode } = {},
+): Promise<EventStore> {
   if (filePath !== ':memory:') mkdirSync(dirname(filePath), { recursive: true });
   const db = new Database(filePath);
   migrate(db);
-  return new SqliteEventStore(db);
+  const mode = filePath === ':memory:' ? 'inline' : (options.writer ?? 'thread');
+  return new SqliteEventStore(db, (onCommitted) =>
+    mode === 'thread' ? new ThreadedWriter(filePath, onCommitted) : inlineWriter(db, onCommitted),
+  );
+}
+
+interface GroupWriter {
+  submit(request: AppendRequest): Promise<AppendOutcome>;
+  close(): Promise<void>;
+}
+
+function inlineWriter(db: Database.Database, onCommitted: () => void): GroupWriter {
+  const append = createAppender(db);
+  const groupCommit = new GroupCommit<AppendRequest, AppendOutcome>(
+    (group) => {
+      const outcomes = append(group);
+      onCommitted();
+      return outcomes;
+    },
+    (error) => new EventStoreUnavailableError(`embedded event store failed to commit: ${String(error)}`, error),
+  );
+  return { submit: (request) => groupCommit.submit(request), close: async () => undefined };
 }
 
 class SqliteEventStore implements EventStore {
   private readonly commitListeners = new Set<() => void>();
-  private readonly statements;
-  private readonly groupCommit: GroupCommit<readonly StreamAppend[], AppendResult[]>;
+  private readonly head;
+  private readonly writer: GroupWriter;
   private closed = false;
 
-  constructor(private readonly db: Database.Database) {
-    this.statements = {
-      streamRevision: db.prepare<[string], { revision: number }>('SELECT revision FROM streams WHERE stream_name = ?'),
-      insertEvent: db.prepare(
-        `INSERT INTO events (event_id, stream_name, revision, type, data, metadata, created_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
-      ),
-      eventInStream: db.prepare<[string, string], { one: number }>(
-        'SELECT 1 AS one FROM events WHERE event_id = ? AND stream_name = ?',
-      ),
-      upsertStream: db.prepare(
-        `INSERT INTO streams (stream_name, revision) VALUES (?, ?)
-         ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision`,
-      ),
-      head: db.prepare<[], { head: number | null }>('SELECT MAX(position) AS head FROM events'),
-    };
-    const appendInSavepoint = db.transaction((appends: readonly StreamAppend[]) => appends.map((a) => this.appendOne(a)));
-    const writeAll = db.transaction((requests: (readonly StreamAppend[])[]) =>
-      requests.map((appends): AppendResult[] | Error => {
-        try {
-          return appendInSavepoint(appends);
-        } catch (error) {
-          if (error instanceof WrongExpectedRevisionError) return error;
-          throw error;
-        }
-      }),
-    );
-    this.groupCommit = new GroupCommit(
-      (requests) => {
-        const outcomes = writeAll(requests);
-        this.notifyCommit();
-        return outcomes;
-      },
-      (error) => new EventStoreUnavailableError(`embedded event store failed to commit: ${String(error)}`, error),
-    );
+  constructor(
+    /** Reads happen on this connection; in WAL mode they see every commit of the writer. */
+    private readonly db: Database.Database,
+    writer: (onCommitted: () => void) => GroupWriter,
+  ) {
+    this.head = db.prepare<[], { head: number | null }>('SELECT MAX(position) AS head FROM events');
+    this.writer = writer(() => this.notifyCommit());
   }
 
-  appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
-    if (this.closed) return Promise.reject(new EventStoreUnavailableError('event store is closed'));
-    return this.groupCommit.submit(appends);
-  }
-
-  private appendOne({ streamName, events, expectedRevision = 'any' }: StreamAppend): AppendResult {
-    const row = this.statements.streamRevision.get(streamName);
-    let revision = row ? row.revision : -1;
-    if (!revisionMatches(expectedRevision, revision)) {
-      // Like EventStoreDB: a retry of an append that already went through is answered as a success.
-      const alreadyStored = events.length > 0 && events.every((e) => this.statements.eventInStream.get(e.id, streamName));
-      if (alreadyStored) {
-        return { streamName, nextExpectedRevision: BigInt(revision), duplicates: events.map((e) => e.id) };
-      }
-      throw new WrongExpectedRevisionError(streamName, expectedRevision, row ? BigInt(revision) : 'no_stream');
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    if (this.closed) throw new EventStoreUnavailableError('event store is closed');
+    const outcome = await this.writer.submit(serialiseAppends(appends));
+    if (isRevisionConflict(outcome)) {
+      const { streamName, expected, actual } = outcome.conflict;
+      throw new WrongExpectedRevisionError(streamName, expected, actual);
     }
-    const duplicates: string[] = [];
-    const now = Date.now();
-    for (const event of events) {
-      const inserted = this.statements.insertEvent.run(
-        event.id,
-        streamName,
-        revision + 1,
-        event.type,
-        JSON.stringify(event.data),
-        JSON.stringify(event.metadata),
-        now,
-      );
-      if (inserted.changes === 1) revision += 1;
-      else duplicates.push(event.id);
-    }
-    if (revision >= 0) this.statements.upsertStream.run(streamName, revision);
-    return { streamName, nextExpectedRevision: BigInt(revision), duplicates };
+    return outcome;
   }
 
   async readStream(
@@ -125,7 +103,7 @@ class SqliteEventStore implements EventStore {
   private readAllWithHead(options: ReadAllOptions): { events: RecordedEvent[]; head: bigint } {
     const { sql, params } = prefixRanges(options.streamPrefixes);
     const read = this.db.transaction(() => {
-      const head = BigInt(this.statements.head.get()?.head ?? 0);
+      const head = BigInt(this.head.get()?.head ?? 0);
       if (options.maxCount <= 0) return { events: [], head };
       const rows = this.db
         .prepare<unknown[], EventRow>(`SELECT * FROM events WHERE position > ?${sql} ORDER BY position LIMIT ?`)
@@ -136,7 +114,7 @@ class SqliteEventStore implements EventStore {
   }
 
   async headPosition(): Promise<bigint> {
-    return BigInt(this.statements.head.get()?.head ?? 0);
+    return BigInt(this.head.get()?.head ?? 0);
   }
 
   subscribeToAll(options: Parameters<EventStore['subscribeToAll']>[0], handler: Parameters<EventStore['subscribeToAll']>[1]) {
@@ -160,19 +138,7 @@ class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.writer.close();
     this.db.close();
-  }
-}
-
-function revisionMatches(expected: ExpectedRevision, actual: number): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return actual === -1;
-    case 'stream_exists':
-      return actual >= 0;
-    default:
-      return BigInt(actual) === expected;
   }
 }

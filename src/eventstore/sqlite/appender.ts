@@ -1,0 +1,105 @@
+import type Database from 'better-sqlite3';
+import type { AppendResult, ExpectedRevision, StreamAppend } from '../port';
+
+/**
+ * An append as the writer receives it: event bodies already serialised, so the same shape crosses a thread
+ * boundary cheaply (strings clone as one copy) and the writer does no JSON work.
+ */
+export interface SerialisedAppend {
+  readonly streamName: string;
+  readonly expectedRevision: ExpectedRevision;
+  readonly events: readonly { readonly id: string; readonly type: string; readonly data: string; readonly metadata: string }[];
+}
+
+/** One request of a group: the appends of one `appendToStreams` call, atomic together. */
+export type AppendRequest = readonly SerialisedAppend[];
+
+/** A stream was not at the expected revision; plain data so it can be posted from the writer thread. */
+export interface RevisionConflict {
+  readonly conflict: { readonly streamName: string; readonly expected: ExpectedRevision; readonly actual: bigint | 'no_stream' };
+}
+
+export type AppendOutcome = AppendResult[] | RevisionConflict;
+
+export const isRevisionConflict = (outcome: AppendOutcome): outcome is RevisionConflict => 'conflict' in outcome;
+
+export function serialiseAppends(appends: readonly StreamAppend[]): AppendRequest {
+  return appends.map(({ streamName, events, expectedRevision = 'any' }) => ({
+    streamName,
+    expectedRevision,
+    events: events.map((e) => ({ id: e.id, type: e.type, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) })),
+  }));
+}
+
+class Conflict extends Error {
+  constructor(readonly outcome: RevisionConflict) {
+    super('revision conflict');
+  }
+}
+
+/**
+ * Builds the function that writes a group of requests in ONE transaction (one fsync), each request in its own
+ * savepoint: a request whose expected revision does not hold is rolled back alone and answered with a conflict,
+ * the others commit. Any other failure (disk full, I/O error) throws and fails the whole group.
+ */
+export function createAppender(db: Database.Database): (group: readonly AppendRequest[]) => AppendOutcome[] {
+  const statements = {
+    streamRevision: db.prepare<[string], { revision: number }>('SELECT revision FROM streams WHERE stream_name = ?'),
+    insertEvent: db.prepare(
+      `INSERT INTO events (event_id, stream_name, revision, type, data, metadata, created_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
+    ),
+    eventInStream: db.prepare<[string, string], { one: number }>(
+      'SELECT 1 AS one FROM events WHERE event_id = ? AND stream_name = ?',
+    ),
+    upsertStream: db.prepare(
+      `INSERT INTO streams (stream_name, revision) VALUES (?, ?)
+       ON CONFLICT (stream_name) DO UPDATE SET revision = excluded.revision`,
+    ),
+  };
+
+  const appendOne = ({ streamName, events, expectedRevision }: SerialisedAppend, now: number): AppendResult => {
+    const row = statements.streamRevision.get(streamName);
+    let revision = row ? row.revision : -1;
+    if (!revisionMatches(expectedRevision, revision)) {
+      // Like EventStoreDB: a retry of an append that already went through is answered as a success.
+      const alreadyStored = events.length > 0 && events.every((e) => statements.eventInStream.get(e.id, streamName));
+      if (alreadyStored) return { streamName, nextExpectedRevision: BigInt(revision), duplicates: events.map((e) => e.id) };
+      throw new Conflict({ conflict: { streamName, expected: expectedRevision, actual: row ? BigInt(revision) : 'no_stream' } });
+    }
+    const duplicates: string[] = [];
+    for (const event of events) {
+      const inserted = statements.insertEvent.run(event.id, streamName, revision + 1, event.type, event.data, event.metadata, now);
+      if (inserted.changes === 1) revision += 1;
+      else duplicates.push(event.id);
+    }
+    if (revision >= 0) statements.upsertStream.run(streamName, revision);
+    return { streamName, nextExpectedRevision: BigInt(revision), duplicates };
+  };
+
+  const inSavepoint = db.transaction((request: AppendRequest, now: number) => request.map((a) => appendOne(a, now)));
+  return db.transaction((group: readonly AppendRequest[]) => {
+    const now = Date.now();
+    return group.map((request): AppendOutcome => {
+      try {
+        return inSavepoint(request, now);
+      } catch (error) {
+        if (error instanceof Conflict) return error.outcome;
+        throw error;
+      }
+    });
+  });
+}
+
+function revisionMatches(expected: ExpectedRevision, actual: number): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return actual === -1;
+    case 'stream_exists':
+      return actual >= 0;
+    default:
+      return BigInt(actual) === expected;
+  }
+}
