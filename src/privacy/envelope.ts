@@ -10,11 +10,43 @@ const PREFIX = 'enc:v1:';
 export const isEnvelope = (value: unknown): value is string => typeof value === 'string' && value.startsWith(PREFIX);
 
 export function seal(value: unknown, kid: string, key: Buffer): string {
-  const iv = randomBytes(12);
+  const iv = nextIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(kid, 'utf8'));
-  const data = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-  return `${PREFIX}${kid}:${iv.toString('base64url')}:${cipher.getAuthTag().toString('base64url')}:${data.toString('base64url')}`;
+  cipher.setAAD(aadOf(kid));
+  const data = cipher.update(JSON.stringify(value), 'utf8');
+  const rest = cipher.final(); // GCM is a stream mode: nothing is held back, final() only computes the tag
+  const sealed = rest.length > 0 ? Buffer.concat([data, rest]) : data;
+  return `${PREFIX}${kid}:${iv.toString('base64url')}:${cipher.getAuthTag().toString('base64url')}:${sealed.toString('base64url')}`;
+}
+
+/**
+ * Every seal needs a fresh random 96-bit IV. Asking the CSPRNG for 12 bytes at a time costs about as much as the
+ * encryption itself, so IVs are cut from a random pool drawn in chunks; each IV is handed out once, and a used
+ * pool is never refilled in place (a new one is drawn), so no two seals ever share an IV.
+ */
+const IV_BYTES = 12;
+const IVS_PER_DRAW = 1024;
+let ivPool = Buffer.alloc(0);
+let ivNext = 0;
+function nextIv(): Buffer {
+  if (ivNext + IV_BYTES > ivPool.length) {
+    ivPool = randomBytes(IV_BYTES * IVS_PER_DRAW);
+    ivNext = 0;
+  }
+  const iv = ivPool.subarray(ivNext, ivNext + IV_BYTES);
+  ivNext += IV_BYTES;
+  return iv;
+}
+
+/** The fields of one call are sealed under one kid in a row: its additional data is encoded once for them. */
+let lastKid = '';
+let lastAad = Buffer.alloc(0);
+function aadOf(kid: string): Buffer {
+  if (kid !== lastKid) {
+    lastAad = Buffer.from(kid, 'utf8');
+    lastKid = kid;
+  }
+  return lastAad;
 }
 
 /** The key id an envelope was sealed with. */

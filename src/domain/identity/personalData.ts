@@ -22,29 +22,46 @@ export const isPersonalPropertyKey = (key: string) => PERSONAL_PROPERTY_KEYS.has
 /** Transforms one personal value (seal: to an envelope; open: back, or undefined when it cannot be read). */
 export type ValueTransform = (value: unknown) => unknown;
 
-/** A copy of the call with `transform` applied to each personal value; a result of undefined drops the field. */
+/**
+ * The call with `transform` applied to each personal value; a result of undefined drops the field. Objects that
+ * hold no personal value are shared with the input rather than copied (this runs for every call at ingest), so
+ * neither the input nor the result may be mutated.
+ */
 export function mapPersonalData(call: SegmentCall, transform: ValueTransform): SegmentCall {
-  const copy: Record<string, unknown> = { ...call };
+  let copy: Record<string, unknown> | undefined;
+  const replace = (field: string, before: unknown, after: Record<string, unknown>) => {
+    if (after !== before) (copy ??= { ...call })[field] = after;
+  };
   if (call.type === 'identify' && isObject(call.traits)) {
-    copy.traits = mapEntries(call.traits, () => true, transform);
+    replace('traits', call.traits, mapEntries(call.traits, () => true, transform));
   }
   if ((call.type === 'track' || call.type === 'page' || call.type === 'screen') && isObject(call.properties)) {
-    copy.properties = mapEntries(call.properties, isPersonalPropertyKey, transform);
+    replace('properties', call.properties, mapEntries(call.properties, isPersonalPropertyKey, transform));
   }
   if (isObject(call.context)) {
-    copy.context = mapEntries(call.context, (key) => key === 'ip' || key === 'traits', transform);
+    replace('context', call.context, mapEntries(call.context, isPersonalContextKey, transform));
   }
-  return copy as SegmentCall;
+  return (copy ?? call) as SegmentCall;
 }
 
+const isPersonalContextKey = (key: string) => key === 'ip' || key === 'traits';
+
+/** `object` itself when it holds no personal value, else a copy with each personal value transformed. */
 function mapEntries(
   object: Record<string, unknown>,
   personal: (key: string) => boolean,
   transform: ValueTransform,
 ): Record<string, unknown> {
+  const keys = Object.keys(object);
+  const isPersonalValue = (key: string) => {
+    const value = object[key];
+    return value !== null && value !== undefined && personal(key);
+  };
+  if (!keys.some(isPersonalValue)) return object;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(object)) {
-    if (!personal(key) || value === null || value === undefined) {
+  for (const key of keys) {
+    const value = object[key];
+    if (!isPersonalValue(key)) {
       out[key] = value;
       continue;
     }
