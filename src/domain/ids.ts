@@ -1,15 +1,22 @@
-import { createHash } from 'node:crypto';
+import { hash as cryptoHash } from 'node:crypto';
 
 /** The namespace of every UUIDv5 this service derives (itself a random UUID, fixed forever). */
 const CSCX_NAMESPACE = 'b7e1f0a4-3c52-4f8e-9d1a-6a2f0c9e4b13';
 
+const namespaceBytes = (namespace: string) => Buffer.from(namespace.replace(/-/g, ''), 'hex');
+const CSCX_NAMESPACE_BYTES = namespaceBytes(CSCX_NAMESPACE);
+
 /** RFC 4122 version-5 UUID: the same name always gives the same id, which is what makes retries idempotent. */
 export function uuidV5(name: string, namespace: string = CSCX_NAMESPACE): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
-  const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
+  const ns = namespace === CSCX_NAMESPACE ? CSCX_NAMESPACE_BYTES : namespaceBytes(namespace);
+  // One buffer and a one-shot hash: this runs for every call ingested.
+  const input = Buffer.allocUnsafe(ns.length + Buffer.byteLength(name, 'utf8'));
+  ns.copy(input, 0);
+  input.write(name, ns.length, 'utf8');
+  const hash = cryptoHash('sha1', input, 'buffer');
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
+  const hex = hash.toString('hex', 0, 16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
