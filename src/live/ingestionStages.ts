@@ -1,32 +1,33 @@
 import type { IngestRequest, IngestSummary } from '../commands/ingestSegmentCalls';
-import { describeCall, emptyDraft, LiveEventDraft } from './liveEvent';
+import { draftOf, LiveEventDraft } from './liveEvent';
 
 /** Every call of a request, as received (before it is decoded or stored). */
 export function receivedStages(request: IngestRequest): LiveEventDraft[] {
-  return request.calls.map((raw) => ({
-    ...emptyDraft(request.workspaceId, 'received'),
-    ...describeCall(raw),
-    source: request.source,
-  }));
+  return request.calls.map((raw) => draftOf(request.workspaceId, 'received', raw, { source: request.source }));
 }
 
 /** What ingestion made of a request: each stored call, and each rejected one with its field errors. */
 export function ingestedStages(request: IngestRequest, summary: IngestSummary): LiveEventDraft[] {
-  const stored = summary.stored.map((call) => ({
-    ...emptyDraft(request.workspaceId, 'stored'),
-    ...describeCall(call.call),
-    eventId: call.eventId,
-    customerId: customerOfStream(call.streamName),
-    source: request.source,
-  }));
-  const rejected = summary.rejected.map((rejection) => ({
-    ...emptyDraft(request.workspaceId, 'rejected'),
-    ...describeCall(request.calls[rejection.index]),
-    messageId: rejection.messageId ?? describeCall(request.calls[rejection.index]).messageId,
-    errors: rejection.errors,
-    source: request.source,
-  }));
-  return [...stored, ...rejected];
+  const drafts: LiveEventDraft[] = [];
+  for (const call of summary.stored) {
+    drafts.push(
+      draftOf(request.workspaceId, 'stored', call.call, {
+        eventId: call.eventId,
+        customerId: customerOfStream(call.streamName),
+        source: request.source,
+      }),
+    );
+  }
+  for (const rejection of summary.rejected) {
+    drafts.push(
+      draftOf(request.workspaceId, 'rejected', request.calls[rejection.index], {
+        messageId: rejection.messageId,
+        errors: rejection.errors,
+        source: request.source,
+      }),
+    );
+  }
+  return drafts;
 }
 
 /** `customer-<workspace>.<customerId>`: the customer the call was filed under at receipt, if any. */

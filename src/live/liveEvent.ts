@@ -70,3 +70,48 @@ export const emptyDraft = (workspaceId: string, stage: LiveStage): LiveEventDraf
   errors: [],
   source: null,
 });
+
+/** What a stage adds to a call's description. */
+export type DraftDetails = Partial<Pick<LiveEventDraft, 'messageId' | 'eventId' | 'customerId' | 'projection' | 'errors' | 'source'>>;
+
+/**
+ * The draft of one stage of a call, built field by field: spreading a draft into a new object and adding fields
+ * to it costs microseconds per event in V8, and ingestion makes two of these for every call.
+ */
+export function draftOf(workspaceId: string, stage: LiveStage, call: unknown, details: DraftDetails): LiveEventDraft {
+  const described = describeCall(call);
+  return {
+    workspaceId,
+    stage,
+    messageId: details.messageId ?? described.messageId,
+    eventId: details.eventId ?? null,
+    callType: described.callType,
+    name: described.name,
+    userId: described.userId,
+    anonymousId: described.anonymousId,
+    groupId: described.groupId,
+    customerId: details.customerId ?? null,
+    projection: details.projection ?? null,
+    errors: details.errors ?? [],
+    source: details.source ?? null,
+  };
+}
+
+/** The draft as published: numbered and dated (field by field, for the same reason as draftOf). */
+export const stamped = (draft: LiveEventDraft, seq: number, at: string): LiveEvent => ({
+  workspaceId: draft.workspaceId,
+  stage: draft.stage,
+  messageId: draft.messageId,
+  eventId: draft.eventId,
+  callType: draft.callType,
+  name: draft.name,
+  userId: draft.userId,
+  anonymousId: draft.anonymousId,
+  groupId: draft.groupId,
+  customerId: draft.customerId,
+  projection: draft.projection,
+  errors: draft.errors,
+  source: draft.source,
+  seq,
+  at,
+});

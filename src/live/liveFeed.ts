@@ -1,4 +1,4 @@
-import type { LiveEvent, LiveEventDraft } from './liveEvent';
+import { LiveEvent, LiveEventDraft, stamped } from './liveEvent';
 
 export type LiveListener = (event: LiveEvent) => void;
 
@@ -20,7 +20,7 @@ export class LiveFeed {
     if (this.closed) return;
     const at = now.toISOString();
     for (const draft of drafts) {
-      const event: LiveEvent = { ...draft, seq: ++this.seq, at };
+      const event = stamped(draft, ++this.seq, at);
       let recent = this.recentByWorkspace.get(draft.workspaceId);
       if (!recent) this.recentByWorkspace.set(draft.workspaceId, (recent = []));
       recent.push(event);
