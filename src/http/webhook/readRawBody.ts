@@ -17,22 +17,44 @@ export async function readRawBody(ctx: Context, limitBytes: number): Promise<Buf
   else if (encoding && encoding !== 'identity') {
     throw new HttpError(415, 'unsupported_encoding', `Content-Encoding ${encoding} is not supported (use gzip or none)`);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of source) {
-      size += (chunk as Buffer).length;
+  return collect(source, limitBytes);
+}
+
+/**
+ * The bytes of a stream, up to `limitBytes`. Plain 'data'/'end' listeners: an async iterator over the request
+ * costs several promises per chunk, and most bodies are one chunk.
+ */
+function collect(source: Readable, limitBytes: number): Promise<Buffer> {
+  if (source.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (error?: HttpError) => {
+      source.off('data', onData);
+      source.off('end', onEnd);
+      source.off('error', onError);
+      source.off('close', onClose);
+      if (error) reject(error);
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
       if (size > limitBytes) {
         source.destroy();
-        throw tooLarge(limitBytes);
+        done(tooLarge(limitBytes));
+        return;
       }
-      chunks.push(chunk as Buffer);
-    }
-  } catch (error) {
-    if (error instanceof HttpError) throw error;
-    throw new HttpError(400, 'unreadable_body', `the body could not be read: ${(error as Error).message}`);
-  }
-  return Buffer.concat(chunks, size);
+      chunks.push(chunk);
+    };
+    const onEnd = () => done();
+    const onError = (error: Error) => done(new HttpError(400, 'unreadable_body', `the body could not be read: ${error.message}`));
+    // A client that goes away mid-body: the stream closes without 'end'.
+    const onClose = () => done(new HttpError(400, 'unreadable_body', 'the body could not be read: the connection closed'));
+    source.on('data', onData);
+    source.on('end', onEnd);
+    source.on('error', onError);
+    source.on('close', onClose);
+  });
 }
 
 const tooLarge = (limit: number) =>
