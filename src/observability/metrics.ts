@@ -77,6 +77,9 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  /** The labelled series each request updates, looked up by a string instead of prom-client hashing labels. */
+  private readonly series = new SeriesCache();
+
   constructor(sources: ScrapeSources, options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
     new Gauge({
@@ -112,16 +115,20 @@ export class ServiceMetrics {
   }
 
   httpRequest(method: string, route: string, status: number, seconds: number): void {
-    this.httpRequests.inc({ method, route, status: String(status) });
-    this.httpDuration.observe({ route }, seconds);
+    const series = this.series.get(`http ${method} ${route} ${status}`, () => ({
+      count: this.httpRequests.labels({ method, route, status: String(status) }),
+      duration: this.httpDuration.labels({ route }),
+    }));
+    series.count.inc();
+    series.duration.observe(seconds);
   }
 
   webhookAnswered(status: number, seconds: number): void {
-    this.ackLatency.observe({ status: String(status) }, seconds);
+    this.series.get(`ack ${status}`, () => this.ackLatency.labels({ status: String(status) })).observe(seconds);
   }
 
   callsSeen(type: string, outcome: CallOutcome, count = 1): void {
-    if (count > 0) this.calls.inc({ type, outcome }, count);
+    if (count > 0) this.series.get(`calls ${type} ${outcome}`, () => this.calls.labels({ type, outcome })).inc(count);
   }
 
   requestShed(reason: string): void {
@@ -145,5 +152,23 @@ export class ServiceMetrics {
 
   get contentType(): string {
     return this.registry.contentType;
+  }
+}
+
+/**
+ * Labelled series by a key made of their label values. Bounded: label values come partly from requests (method,
+ * call type), and past the bound a series is simply looked up through prom-client each time.
+ */
+class SeriesCache {
+  private readonly byKey = new Map<string, unknown>();
+  constructor(private readonly limit = 1000) {}
+
+  get<T>(key: string, make: () => T): T {
+    let series = this.byKey.get(key) as T | undefined;
+    if (series === undefined) {
+      series = make();
+      if (this.byKey.size < this.limit) this.byKey.set(key, series);
+    }
+    return series;
   }
 }

@@ -85,12 +85,19 @@ export class Admission {
 
   /** One line per request: its id, what happened, and the message ids (all of them at debug level). */
   private log(request: IngestRequest, summary: IngestSummary): void {
-    const messageIds = summary.stored.map((s) => s.messageId);
-    const rejected = summary.rejected.map((r) => ({ index: r.index, messageId: r.messageId, errors: r.errors.slice(0, 3) }));
-    const line = { requestId: request.correlationId, workspaceId: request.workspaceId, accepted: summary.accepted, duplicates: summary.duplicates };
-    if (rejected.length > 0) this.logger.warn({ ...line, rejected }, 'segment calls rejected');
-    if (this.logger.isLevelEnabled('debug')) this.logger.debug({ ...line, messageIds }, 'segment calls stored');
-    else this.logger.info({ ...line, messageIds: messageIds.slice(0, 10), more: Math.max(0, messageIds.length - 10) }, 'segment calls stored');
+    const logger = this.logger;
+    const line = () => ({ requestId: request.correlationId, workspaceId: request.workspaceId, accepted: summary.accepted, duplicates: summary.duplicates });
+    if (summary.rejected.length > 0 && logger.isLevelEnabled('warn')) {
+      const rejected = summary.rejected.map((r) => ({ index: r.index, messageId: r.messageId, errors: r.errors.slice(0, 3) }));
+      logger.warn({ ...line(), rejected }, 'segment calls rejected');
+    }
+    // The line is built only when it is written: at the usual levels that is not per request.
+    if (logger.isLevelEnabled('debug')) {
+      logger.debug({ ...line(), messageIds: summary.stored.map((s) => s.messageId) }, 'segment calls stored');
+    } else if (logger.isLevelEnabled('info')) {
+      const messageIds = summary.stored.slice(0, 10).map((s) => s.messageId);
+      logger.info({ ...line(), messageIds, more: Math.max(0, summary.stored.length - 10) }, 'segment calls stored');
+    }
   }
 
   private track(delta: number): void {
@@ -108,18 +115,18 @@ export class Admission {
       const type = (request.calls[index] as { type?: unknown } | null)?.type;
       return typeof type === 'string' && type.length <= 20 ? type : 'invalid';
     };
-    const settled = new Set<number>();
-    const byType = new Map<string, number>();
-    for (const call of summary.stored) {
-      settled.add(call.index);
-      byType.set(call.call.type, (byType.get(call.call.type) ?? 0) + 1);
+    const { stored, rejected } = summary;
+    if (stored.length === 1) this.metrics.callsSeen(stored[0]!.call.type, 'accepted'); // the single-call request
+    else if (stored.length > 1) {
+      const byType = new Map<string, number>();
+      for (const call of stored) byType.set(call.call.type, (byType.get(call.call.type) ?? 0) + 1);
+      for (const [type, n] of byType) this.metrics.callsSeen(type, 'accepted', n);
     }
-    for (const [type, n] of byType) this.metrics.callsSeen(type, 'accepted', n);
-    for (const rejection of summary.rejected) {
-      settled.add(rejection.index);
-      this.metrics.callsSeen(typeAt(rejection.index), 'rejected');
-    }
+    for (const rejection of rejected) this.metrics.callsSeen(typeAt(rejection.index), 'rejected');
     if (summary.duplicates === 0) return;
+    const settled = new Set<number>();
+    for (const call of stored) settled.add(call.index);
+    for (const rejection of rejected) settled.add(rejection.index);
     for (let i = 0; i < request.calls.length; i++) if (!settled.has(i)) this.metrics.callsSeen(typeAt(i), 'duplicate');
   }
 }
