@@ -1,5 +1,5 @@
 import type { Collection, ReadStore } from '../readstore/port';
-import { generateSecret, secretsEqual, signatureMatches } from './secrets';
+import { generateSecret, matchesStoredSecret, secretDigest, signatureMatches } from './secrets';
 import { DEFAULT_SETTINGS, WORKSPACE_ID, WORKSPACES, WorkspaceDoc, WorkspaceSettings } from './workspace';
 
 export interface NewWorkspace {
@@ -77,20 +77,22 @@ export class WorkspaceRegistry {
     this.workspaces.set(workspace._id, workspace);
   }
 
-  byWriteKey(key: string, now = new Date()): WorkspaceDoc | undefined {
+  byWriteKey(key: string, now = Date.now()): WorkspaceDoc | undefined {
+    const given = secretDigest(key);
     let found: WorkspaceDoc | undefined;
     for (const workspace of this.workspaces.values()) {
       for (const candidate of workspace.writeKeys) {
-        const live = !candidate.expiresAt || Date.parse(candidate.expiresAt) > now.getTime();
-        if (secretsEqual(key, candidate.key) && live) found = workspace;
+        const live = !candidate.expiresAt || Date.parse(candidate.expiresAt) > now;
+        if (matchesStoredSecret(given, candidate.key) && live) found = workspace;
       }
     }
     return found;
   }
 
   byAdminToken(token: string): WorkspaceDoc | undefined {
+    const given = secretDigest(token);
     let found: WorkspaceDoc | undefined;
-    for (const workspace of this.workspaces.values()) if (secretsEqual(token, workspace.adminToken)) found = workspace;
+    for (const workspace of this.workspaces.values()) if (matchesStoredSecret(given, workspace.adminToken)) found = workspace;
     return found;
   }
 
