@@ -1,28 +1,30 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CoalescingBatcher } from '../../shared/coalescingBatcher';
-import { EventStoreUnavailableError } from '../port';
-import type { AppendOutcome, AppendRequest } from './appender';
-import type { WriterReply, WriterRequest } from './writerThread';
+import { CoalescingBatcher } from './coalescingBatcher';
+import type { WriterData, WriterReply, WriterRequest } from './sqliteWriterWorker';
 
 /**
- * Group commit across a thread boundary: the writer thread writes one group at a time; requests that arrive
- * meanwhile form the next group. Under load groups grow as large as the disk is slow, which is what lets one
- * fsync serve hundreds of webhook requests while the main thread keeps serving.
+ * Group commit across a thread boundary: the writer thread (sqliteWriterWorker.ts) writes one group at a time;
+ * requests that arrive meanwhile form the next group. Under load groups grow as large as the disk is slow, which
+ * is what lets one fsync serve hundreds of webhook requests while the main thread keeps serving.
  */
-export class ThreadedWriter {
-  private readonly batcher = new CoalescingBatcher<AppendRequest, AppendOutcome>((group) => this.write(group));
+export class SqliteWriterThread<Request, Outcome> {
+  private readonly batcher = new CoalescingBatcher<Request, Outcome>((group) => this.write(group));
   private worker: Worker | undefined;
   /** The reply the batcher is waiting for; it runs one group at a time, so there is at most one. */
-  private awaiting: { resolve: (outcomes: AppendOutcome[]) => void; reject: (error: unknown) => void } | undefined;
+  private awaiting: { resolve: (outcomes: Outcome[]) => void; reject: (error: unknown) => void } | undefined;
 
   constructor(
-    private readonly filePath: string,
-    /** Called after each group is durable, before its requests are answered. */
-    private readonly onCommitted: () => void,
+    private readonly writer: WriterData,
+    private readonly options: {
+      /** The error every request of a failed group (or of a lost thread) gets, from the reason. */
+      readonly failure: (reason: string, cause?: unknown) => Error;
+      /** Called after each group is durable, before its requests are answered. */
+      readonly onCommitted?: () => void;
+    },
   ) {}
 
-  submit(request: AppendRequest): Promise<AppendOutcome> {
+  submit(request: Request): Promise<Outcome> {
     return this.batcher.submit(request);
   }
 
@@ -33,37 +35,37 @@ export class ThreadedWriter {
     this.worker = undefined;
     if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    worker.postMessage({ close: true } satisfies WriterRequest);
+    worker.postMessage({ close: true } satisfies WriterRequest<Request>);
     await exited;
   }
 
-  private write(group: AppendRequest[]): Promise<AppendOutcome[]> {
-    return new Promise<AppendOutcome[]>((resolve, reject) => {
+  private write(group: Request[]): Promise<Outcome[]> {
+    return new Promise<Outcome[]>((resolve, reject) => {
       this.awaiting = { resolve, reject };
       const worker = this.ensureWorker();
       worker.ref();
-      worker.postMessage({ group } satisfies WriterRequest);
+      worker.postMessage({ group } satisfies WriterRequest<Request>);
     }).finally(() => this.worker?.unref()); // an idle writer must not keep the process alive
   }
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(join(__dirname, 'writerThread.js'), { workerData: { filePath: this.filePath } });
-    worker.on('message', (reply: WriterReply) => this.onReply(reply));
+    const worker = new Worker(join(__dirname, 'sqliteWriterWorker.js'), { workerData: this.writer });
+    worker.on('message', (reply: WriterReply<Outcome>) => this.onReply(reply));
     worker.on('error', (error) => this.onWorkerLost(worker, error));
     worker.on('exit', (code) => this.onWorkerLost(worker, new Error(`writer thread exited with code ${code}`)));
     this.worker = worker;
     return worker;
   }
 
-  private onReply(reply: WriterReply): void {
+  private onReply(reply: WriterReply<Outcome>): void {
     const awaiting = this.awaiting;
     this.awaiting = undefined;
     if ('failure' in reply) {
-      awaiting?.reject(new EventStoreUnavailableError(`embedded event store failed to commit: ${reply.failure}`));
+      awaiting?.reject(this.options.failure(reply.failure));
       return;
     }
-    this.onCommitted();
+    this.options.onCommitted?.();
     awaiting?.resolve(reply.outcomes);
   }
 
@@ -73,6 +75,6 @@ export class ThreadedWriter {
     this.worker = undefined; // the next group starts a new thread
     const awaiting = this.awaiting;
     this.awaiting = undefined;
-    awaiting?.reject(new EventStoreUnavailableError(`embedded event store writer stopped: ${error.message}`, error));
+    awaiting?.reject(this.options.failure(`writer thread stopped: ${error.message}`, error));
   }
 }

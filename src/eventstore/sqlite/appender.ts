@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { AppendResult, ExpectedRevision, StreamAppend } from '../port';
+import { migrate } from './schema';
 
 /**
  * An append as the writer receives it: event bodies already serialised, so the same shape crosses a thread
@@ -89,6 +90,12 @@ export function createAppender(db: Database.Database): (group: readonly AppendRe
       }
     });
   });
+}
+
+/** The writer thread's entry (see src/shared/sqliteWriterWorker.ts): its own connection, schema checked. */
+export function createWriter(db: Database.Database): (group: readonly AppendRequest[]) => AppendOutcome[] {
+  migrate(db);
+  return createAppender(db);
 }
 
 function revisionMatches(expected: ExpectedRevision, actual: number): boolean {

@@ -15,7 +15,7 @@ import { AppendOutcome, AppendRequest, createAppender, isRevisionConflict, seria
 import { pollingSubscription } from './pollingSubscription';
 import { EventRow, prefixRanges, toRecordedEvent } from './rows';
 import { migrate } from './schema';
-import { ThreadedWriter } from './threadedWriter';
+import { SqliteWriterThread } from '../../shared/sqliteWriterThread';
 
 /**
  * How appends reach the file. `thread` (the default for files) commits on a writer thread so fsync never blocks the
@@ -33,7 +33,12 @@ export async function openSqliteEventStore(
   migrate(db);
   const mode = filePath === ':memory:' ? 'inline' : (options.writer ?? 'thread');
   return new SqliteEventStore(db, (onCommitted) =>
-    mode === 'thread' ? new ThreadedWriter(filePath, onCommitted) : inlineWriter(db, onCommitted),
+    mode === 'thread'
+      ? new SqliteWriterThread<AppendRequest, AppendOutcome>(
+          { filePath, writerModule: require.resolve('./appender') },
+          { failure: (reason, cause) => new EventStoreUnavailableError(`embedded event store failed to commit: ${reason}`, cause), onCommitted },
+        )
+      : inlineWriter(db, onCommitted),
   );
 }
 
