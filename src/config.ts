@@ -30,6 +30,11 @@ export interface Config {
    * would race on the same documents); the others take calls and serve reads (RUN_PROJECTIONS=false).
    */
   readonly runProjections: boolean;
+  /**
+   * Whether projection batches are projected on a thread of their own (the default), so ingestion and the read
+   * models use two cores. PROJECTOR_THREAD=false keeps everything on the service's thread.
+   */
+  readonly projectorThread: boolean;
   /** Wait before dropping a replaced read-model version, so instances following the pointer have moved on. */
   readonly readModelDropGraceMs: number;
 }
@@ -57,6 +62,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     alertWebhookSecret: nonEmpty('ALERT_WEBHOOK_SECRET'),
     alertWebhookRetryBaseMs: positive(env, 'ALERT_WEBHOOK_RETRY_BASE_MS', 500),
     runProjections: !/^(false|0|off|no)$/i.test(env.RUN_PROJECTIONS?.trim() ?? ''),
+    projectorThread: !/^(false|0|off|no)$/i.test(env.PROJECTOR_THREAD?.trim() ?? ''),
     readModelDropGraceMs: env.READ_MODEL_DROP_GRACE_MS?.trim() ? positive(env, 'READ_MODEL_DROP_GRACE_MS', 0) : 0,
   };
 }

@@ -3,20 +3,17 @@ import type { Config } from './config';
 import { ingestSegmentCalls, IngestRequest, IngestSummary } from './commands/ingestSegmentCalls';
 import type { SegmentCall } from './domain/segment/calls';
 import type { EventStore } from './eventstore/port';
-import { createAttributionProjection } from './projections/attribution/attributionProjection';
 import { UnresolvedQueries } from './projections/attribution/unresolvedQueries';
-import { createAccountsListener } from './projections/accounts/accountsListener';
 import { CustomerQueries } from './projections/accounts/customerQueries';
-import { createStakeholdersListener } from './projections/stakeholders/stakeholdersListener';
 import { StakeholderQueries } from './projections/stakeholders/queries';
 import { openKeyStore } from './privacy/openKeyStore';
 import { PersonalDataCipher } from './privacy/personalDataCipher';
 import { AttributionQueries } from './projections/attribution/queries';
 import { readModelCustomerDirectory } from './projections/attribution/readModelDirectory';
-import { rejectedCallsProjection } from './projections/deadLetters/rejectedCallsProjection';
 import { LiveMonitor } from './live/liveMonitor';
+import { serviceProjections } from './projections/catalogue';
 import { ProjectionRunner, RunnerOptions } from './projections/runner';
-import { createSignalsListener } from './projections/signals/signalsListener';
+import { ProjectorThread } from './projector/projectorThread';
 import { Reliability, startReliability } from './reliability/reliability';
 import type { ReadStore } from './readstore/port';
 import { startSignalsModule, SignalsModule } from './signalsModule';
@@ -75,10 +72,10 @@ export async function startServices(config: Config, logger: Logger, overrides: S
     standby: !config.runProjections,
   });
   // Attribution and the read models that follow it are rebuilt together, in versions (see src/replay).
-  const attribution = createAttributionProjection(
-    [createSignalsListener(), createStakeholdersListener(), createAccountsListener()],
-    { cipher },
-  );
+  const { attribution, others } = serviceProjections(cipher);
+  // The projector thread opens the engines itself, so it is used only when they come from the configuration.
+  const projector =
+    config.runProjections && config.projectorThread && !overrides.readStore ? new ProjectorThread(config, cipher) : undefined;
   const signals = await startSignalsModule({
     eventStore,
     readStore,
@@ -90,6 +87,8 @@ export async function startServices(config: Config, logger: Logger, overrides: S
       : undefined,
     dropGraceMs: config.readModelDropGraceMs,
     logger,
+    // Live and rebuilt versions of the attribution projection; a preview (other mappings) stays on this thread.
+    applierFor: (projection, layout) => (projection === attribution ? projector?.applier(projection, layout.version) : undefined),
   });
   live.useCollectionNames((collection) => signals.versions.physicalName(collection));
   const customers = readModelCustomerDirectory(
@@ -97,8 +96,9 @@ export async function startServices(config: Config, logger: Logger, overrides: S
     (workspaceId) => workspaces.get(workspaceId)?.settings.autoCreateCustomers ?? true,
     signals.versions,
   );
-  const runners = [rejectedCallsProjection].map(
-    (projection) => new ProjectionRunner(eventStore, readStore, projection, runnerOptions(projection.name)),
+  const runners = others.map(
+    (projection) =>
+      new ProjectionRunner(eventStore, readStore, projection, { ...runnerOptions(projection.name), applier: projector?.applier(projection, 1) }),
   );
   for (const runner of runners) await runner.start();
   const projections: RunningProjection[] = [signals.attribution, ...runners];
@@ -147,6 +147,7 @@ export async function startServices(config: Config, logger: Logger, overrides: S
       live.close();
       await signals.stop();
       for (const runner of runners) await runner.stop();
+      await projector?.close();
       await eventStore.close();
       await readStore.close();
       await keyStore.close();

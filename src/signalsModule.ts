@@ -5,8 +5,8 @@ import type { MappingSet } from './domain/signals/mappingRules';
 import type { EventStore } from './eventstore/port';
 import { HealthQueries } from './projections/health/queries';
 import type { Projection } from './projections/projection';
-import { ReadModelVersions } from './projections/readModelVersion';
-import type { RunnerOptions } from './projections/runner';
+import { ReadModelVersion, ReadModelVersions } from './projections/readModelVersion';
+import type { BatchApplier, RunnerOptions } from './projections/runner';
 import { SignalQueries } from './projections/signals/queries';
 import type { ReadStore } from './readstore/port';
 import { previewMappings, PreviewResult } from './replay/preview';
@@ -38,6 +38,8 @@ export async function startSignalsModule(deps: {
   readonly logger: Logger;
   /** Wait before dropping a replaced read-model version (instances that follow the pointer on a timer). */
   readonly dropGraceMs?: number;
+  /** Where attribution batches are projected when not on this thread (the projector thread). */
+  readonly applierFor?: (projection: Projection, layout: ReadModelVersion) => BatchApplier | undefined;
 }): Promise<SignalsModule> {
   const { eventStore, readStore, logger } = deps;
   const versions = await ReadModelVersions.open(readStore, deps.attribution.name);
@@ -50,6 +52,7 @@ export async function startSignalsModule(deps: {
     onLiveBatch: () => alertFeed.poke(),
     logger,
     dropGraceMs: deps.dropGraceMs,
+    applierFor: deps.applierFor,
   });
   // The feed first: alerts the live runner raises while it catches up after a restart are news to push.
   await alertFeed.start();

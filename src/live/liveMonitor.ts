@@ -1,5 +1,5 @@
 import type { IngestRequest, IngestSummary } from '../commands/ingestSegmentCalls';
-import { callTypeOfEvent } from '../domain/events';
+import { callTypeOfEvent, SEGMENT_CALL_REJECTED, SegmentCallRejectedData } from '../domain/events';
 import { SEGMENT_CALL_STREAM_PREFIXES } from '../domain/streams';
 import type { RecordedEvent } from '../eventstore/port';
 import type { ReadStore } from '../readstore/port';
@@ -34,6 +34,8 @@ export class LiveMonitor {
   /** The `onBatch` option of a projection runner. */
   projected(projection: string): (events: readonly RecordedEvent[]) => void {
     return (events) => {
+      const listed = deadLettersListed(projection, events);
+      if (listed.length > 0) this.feed.publish(listed);
       const watched = events.some((e) => this.feed.hasListeners(String(e.metadata.workspaceId ?? '')));
       if (!watched) {
         this.feed.publish(plainProjected(projection, events));
@@ -64,6 +66,20 @@ export class LiveMonitor {
     this.feed.close();
   }
 }
+
+/**
+ * Calls rejected at the door that the batch has now listed as dead letters: the monitor's dead-letter list
+ * reloads on these (the `rejected` stage comes earlier, before the letter exists).
+ */
+const deadLettersListed = (projection: string, events: readonly RecordedEvent[]) =>
+  events
+    .filter((event) => event.type === SEGMENT_CALL_REJECTED)
+    .map((event) => ({
+      ...emptyDraft(String(event.metadata.workspaceId ?? ''), 'projected' as const),
+      messageId: (event.data as unknown as SegmentCallRejectedData).messageId ?? null,
+      eventId: event.id,
+      projection,
+    }));
 
 const plainProjected = (projection: string, events: readonly RecordedEvent[]) =>
   events

@@ -29,6 +29,7 @@ class BoundedCache<V> {
 export class PersonalDataCipher {
   private readonly liveKeys: BoundedCache<LiveKey>;
   private readonly keysByKid: BoundedCache<Buffer | null>;
+  private readonly forgetListeners: ((workspaceId: string, identityKeys: readonly string[]) => void)[] = [];
 
   constructor(
     private readonly keys: KeyStore,
@@ -84,8 +85,22 @@ export class PersonalDataCipher {
   /** Forgets people: their keys are destroyed, here and in the store. */
   async forget(workspaceId: string, identityKeys: readonly string[], at: string): Promise<void> {
     await this.keys.destroy(workspaceId, identityKeys, at);
+    this.evict(workspaceId, identityKeys);
+    for (const listener of this.forgetListeners) listener(workspaceId, identityKeys);
+  }
+
+  /**
+   * Drops cached keys of people forgotten elsewhere (another thread's cipher over the same key store): the next
+   * call reloads them from the store, destroyed.
+   */
+  evict(workspaceId: string, identityKeys: readonly string[]): void {
     const gone = new Set(identityKeys.map((k) => `${workspaceId}:${k}`));
     this.liveKeys.deleteWhere((key) => gone.has(key));
     this.keysByKid.deleteWhere((kid) => gone.has(kid.slice(0, kid.lastIndexOf(':'))));
+  }
+
+  /** Tells `listener` about every `forget` made through this cipher. */
+  onForgotten(listener: (workspaceId: string, identityKeys: readonly string[]) => void): void {
+    this.forgetListeners.push(listener);
   }
 }

@@ -2,7 +2,7 @@ import type { EventStore, RecordedEvent, Subscription } from '../eventstore/port
 import { ReadStoreUnavailableError, ReadStore, WriteOp } from '../readstore/port';
 import { EventStoreUnavailableError } from '../eventstore/port';
 import type { Projection } from './projection';
-import { UnitOfWork } from './unitOfWork';
+import { projectBatch } from './projectBatch';
 import { DEAD_LETTERS, deadLetterOf } from './deadLetters/deadLetter';
 
 export const CHECKPOINTS = 'checkpoints';
@@ -38,7 +38,15 @@ export interface RunnerOptions {
   readonly standby?: boolean;
   /** Waits between attempts; tests and replays may shorten it. */
   readonly backoffMs?: (attempt: number) => number;
+  /**
+   * Projects a batch and writes its effects with the checkpoint somewhere else (the projector thread, see
+   * src/projector). Omitted: on this thread, with this runner's read store.
+   */
+  readonly applier?: BatchApplier;
 }
+
+/** Projects `events` and writes their effects together with `checkpoint`, or fails without writing either. */
+export type BatchApplier = (events: readonly RecordedEvent[], checkpoint: CheckpointDoc) => Promise<void>;
 
 /**
  * Events per batch when catching up (live, batches hold what has arrived since the last one). Larger batches
@@ -147,15 +155,13 @@ export class ProjectionRunner {
   }
 
   private async apply(events: readonly RecordedEvent[]): Promise<void> {
-    const uow = new UnitOfWork(this.readStore, this.physicalName);
-    await this.projection.prefetch?.(events, uow);
-    for (let i = 0; i < events.length; i++) {
-      // Let waiting webhook requests run between slices of a large batch: an acknowledgement should never wait
-      // for a whole catch-up batch to be projected.
-      if (i > 0 && i % YIELD_EVERY_EVENTS === 0) await new Promise((resolve) => setImmediate(resolve));
-      await this.projection.handle(events[i]!, uow);
-    }
-    await this.commit(uow.writes(), events);
+    const checkpoint = this.checkpointAfter(events);
+    if (this.options.applier) await this.options.applier(events, checkpoint);
+    // Yielding lets waiting webhook requests run between slices of a large batch: an acknowledgement should
+    // never wait for a whole catch-up batch to be projected.
+    else await projectBatch(this.readStore, this.projection, this.physicalName, events, checkpoint, YIELD_EVERY_EVENTS);
+    this.checkpoint = checkpoint.position;
+    this.options.onBatch?.(events, checkpoint.position);
   }
 
   /** Isolates the poison events of a failing batch: each event alone, dead-lettered if it still fails. */
@@ -179,11 +185,14 @@ export class ProjectionRunner {
 
   /** Writes the batch's effects with its checkpoint, then tells `onBatch` which events are now projected. */
   private async commit(writes: WriteOp[], events: readonly RecordedEvent[]): Promise<void> {
-    const position = Number(events[events.length - 1]!.position);
-    const checkpoint: CheckpointDoc = { _id: this.checkpointId, position, updatedAt: new Date().toISOString() };
+    const checkpoint = this.checkpointAfter(events);
     await this.readStore.write([...writes, { kind: 'put', collection: CHECKPOINTS, doc: checkpoint }]);
-    this.checkpoint = position;
-    this.options.onBatch?.(events, position);
+    this.checkpoint = checkpoint.position;
+    this.options.onBatch?.(events, checkpoint.position);
+  }
+
+  private checkpointAfter(events: readonly RecordedEvent[]): CheckpointDoc {
+    return { _id: this.checkpointId, position: Number(events[events.length - 1]!.position), updatedAt: new Date().toISOString() };
   }
 }
 

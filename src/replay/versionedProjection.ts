@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { EventStore } from '../eventstore/port';
 import type { Projection } from '../projections/projection';
 import { ReadModelVersion, ReadModelVersions, versionLayout, versionOfCollection } from '../projections/readModelVersion';
-import { CHECKPOINTS, ProjectionRunner, RunnerOptions } from '../projections/runner';
+import { BatchApplier, CHECKPOINTS, ProjectionRunner, RunnerOptions } from '../projections/runner';
 import type { ReadStore } from '../readstore/port';
 
 /**
@@ -18,7 +18,14 @@ export class VersionedProjection {
     private readonly readStore: ReadStore,
     readonly versions: ReadModelVersions,
     readonly projection: Projection,
-    private readonly options: { runner: RunnerOptions; onLiveBatch?: () => void; logger: Logger; dropGraceMs?: number },
+    private readonly options: {
+      runner: RunnerOptions;
+      onLiveBatch?: () => void;
+      logger: Logger;
+      dropGraceMs?: number;
+      /** Where batches of `projection` in `layout` are projected, when not on this thread (src/projector). */
+      applierFor?: (projection: Projection, layout: ReadModelVersion) => BatchApplier | undefined;
+    },
   ) {}
 
   get live(): ProjectionRunner {
@@ -54,6 +61,7 @@ export class VersionedProjection {
   runnerFor(layout: ReadModelVersion, extra: Partial<RunnerOptions> = {}, projection = this.projection): ProjectionRunner {
     const runner: ProjectionRunner = new ProjectionRunner(this.eventStore, this.readStore, projection, {
       ...this.options.runner,
+      applier: this.options.applierFor?.(projection, layout),
       ...extra,
       checkpointId: layout.checkpointId,
       physicalName: layout.physicalName,

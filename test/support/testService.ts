@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { Config, configFromEnv } from '../../src/config';
 import { buildApp } from '../../src/http/app';
-import { openMongoReadStore } from '../../src/readstore/mongo';
 import type { EventStore } from '../../src/eventstore/port';
 import type { ReadStore } from '../../src/readstore/port';
 import { Services, startServices } from '../../src/service';
@@ -42,8 +41,11 @@ export async function startTestService(
   const writeKey = 'wk_test_' + randomUUID().slice(0, 8);
   const sharedSecret = 'ss_test_' + randomUUID().slice(0, 8);
   const adminToken = 'adm_test_' + randomUUID().slice(0, 8);
+  // MongoDB comes from the configuration, like in production, so the projector thread can open it too.
+  const mongoDatabase = options.readEngine === 'mongodb' ? 'cscx_test_' + randomUUID().replace(/-/g, '').slice(0, 12) : undefined;
   const config: Config = {
     ...configFromEnv({}),
+    ...(mongoDatabase ? { mongodbUri: process.env.MONGODB_URI!, mongodbDatabase: mongoDatabase } : {}),
     port: 0,
     host: '127.0.0.1',
     dataDir,
@@ -53,13 +55,7 @@ export async function startTestService(
     logLevel: 'silent',
     ...options.config,
   };
-  let readStore: ReadStore | undefined = options.readStore;
-  let mongoDatabase: string | undefined;
-  if (options.readEngine === 'mongodb') {
-    mongoDatabase = 'cscx_test_' + randomUUID().replace(/-/g, '').slice(0, 12);
-    readStore = await openMongoReadStore(process.env.MONGODB_URI!, mongoDatabase);
-  }
-  const services = await startServices(config, pino({ level: 'silent' }), { readStore, eventStore: options.eventStore });
+  const services = await startServices(config, pino({ level: 'silent' }), { readStore: options.readStore, eventStore: options.eventStore });
   const server = buildApp(services).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,0 +1,27 @@
+import type { RecordedEvent } from '../eventstore/port';
+import type { ReadStore } from '../readstore/port';
+import type { Projection } from './projection';
+import { CHECKPOINTS, CheckpointDoc } from './runner';
+import { UnitOfWork } from './unitOfWork';
+
+/**
+ * Projects one batch in a unit of work and writes its effects together with the checkpoint, in one `write`.
+ * Runs wherever the read store is: on the service's thread, or on the projector thread (src/projector).
+ */
+export async function projectBatch(
+  readStore: ReadStore,
+  projection: Projection,
+  physicalName: (collection: string) => string,
+  events: readonly RecordedEvent[],
+  checkpoint: CheckpointDoc,
+  /** Events handled between two turns of the event loop (0: never yield; nothing else runs on this thread). */
+  yieldEvery: number,
+): Promise<void> {
+  const uow = new UnitOfWork(readStore, physicalName);
+  await projection.prefetch?.(events, uow);
+  for (let i = 0; i < events.length; i++) {
+    if (yieldEvery > 0 && i > 0 && i % yieldEvery === 0) await new Promise((resolve) => setImmediate(resolve));
+    await projection.handle(events[i]!, uow);
+  }
+  await readStore.write([...uow.writes(), { kind: 'put', collection: CHECKPOINTS, doc: checkpoint }]);
+}

@@ -1,0 +1,41 @@
+import type { Config } from '../config';
+import type { RecordedEvent } from '../eventstore/port';
+import type { CheckpointDoc } from '../projections/runner';
+
+/** What the projector thread is started with. */
+export interface ProjectorData {
+  readonly config: Config;
+}
+
+/** A projection batch: which projection, which read-model version (1 for the plain names), what to commit. */
+export interface ApplyRequest {
+  readonly kind: 'apply';
+  readonly id: number;
+  readonly projection: string;
+  readonly version: number;
+  readonly events: readonly RecordedEvent[];
+  readonly checkpoint: CheckpointDoc;
+}
+
+/** Someone was forgotten on the other side: drop their cached keys here too. */
+export interface Forgotten {
+  readonly kind: 'forgotten';
+  readonly workspaceId: string;
+  readonly identityKeys: readonly string[];
+}
+
+export type ToProjector = ApplyRequest | Forgotten | { readonly kind: 'close' };
+
+/** An error as it crosses the thread boundary; `transient` ones are retried without end (a store outage). */
+export interface CarriedError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly transient: boolean;
+}
+
+export type FromProjector =
+  | { readonly kind: 'applied'; readonly id: number }
+  | { readonly kind: 'failed'; readonly id: number; readonly error: CarriedError }
+  | { readonly kind: 'startFailed'; readonly error: CarriedError }
+  | Forgotten;

@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Config } from '../config';
+import type { RecordedEvent } from '../eventstore/port';
+import type { PersonalDataCipher } from '../privacy/personalDataCipher';
+import type { Projection } from '../projections/projection';
+import type { BatchApplier, CheckpointDoc } from '../projections/runner';
+import { ReadStoreUnavailableError } from '../readstore/port';
+import type { CarriedError, FromProjector, ProjectorData, ToProjector } from './messages';
+
+interface Waiting {
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * The service's side of the projector thread (see projectorWorker.ts): hands batches over, answers the runner
+ * when they are committed, and keeps the two threads' key caches in step when someone is forgotten.
+ */
+export class ProjectorThread {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly waiting = new Map<number, Waiting>();
+  private closed = false;
+
+  constructor(
+    private readonly config: Config,
+    private readonly cipher: PersonalDataCipher,
+  ) {
+    cipher.onForgotten((workspaceId, identityKeys) =>
+      this.worker?.postMessage({ kind: 'forgotten', workspaceId, identityKeys } satisfies ToProjector),
+    );
+  }
+
+  /** The applier for runners of `projection` writing read-model `version` (1: the plain collection names). */
+  applier(projection: Projection, version: number): BatchApplier {
+    return (events, checkpoint) => this.apply(projection.name, version, events, checkpoint);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage({ kind: 'close' } satisfies ToProjector);
+    await exited;
+  }
+
+  private apply(projection: string, version: number, events: readonly RecordedEvent[], checkpoint: CheckpointDoc): Promise<void> {
+    if (this.closed) return Promise.reject(new ReadStoreUnavailableError('the projector thread is closed'));
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.ensureWorker().postMessage({ kind: 'apply', id, projection, version, events, checkpoint } satisfies ToProjector);
+    });
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const workerData: ProjectorData = { config: this.config };
+    const worker = new Worker(join(__dirname, 'projectorWorker.js'), { workerData });
+    worker.unref(); // the runners' pending batches say whether there is work; the thread itself keeps nothing alive
+    worker.on('message', (message: FromProjector) => this.onMessage(message));
+    worker.on('error', (error) => this.onLost(worker, error));
+    worker.on('exit', (code) => this.onLost(worker, new Error(`projector thread exited with code ${code}`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private onMessage(message: FromProjector): void {
+    switch (message.kind) {
+      case 'applied':
+        this.settle(message.id)?.resolve();
+        return;
+      case 'failed':
+        this.settle(message.id)?.reject(revived(message.error));
+        return;
+      case 'startFailed':
+        this.failAll(revived({ ...message.error, transient: true }));
+        return;
+      case 'forgotten':
+        this.cipher.evict(message.workspaceId, message.identityKeys);
+    }
+  }
+
+  private settle(id: number): Waiting | undefined {
+    const waiting = this.waiting.get(id);
+    this.waiting.delete(id);
+    return waiting;
+  }
+
+  /** The thread died: its batches fail as an outage (the runners retry them); the next batch starts a new one. */
+  private onLost(worker: Worker, error: Error): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    this.failAll(new ReadStoreUnavailableError(`projector thread stopped: ${error.message}`, error));
+  }
+
+  private failAll(error: unknown): void {
+    const waiting = [...this.waiting.values()];
+    this.waiting.clear();
+    for (const w of waiting) w.reject(error);
+  }
+}
+
+/** The error as the runner expects it: an outage is a ReadStoreUnavailableError; others keep name and stack. */
+function revived(carried: CarriedError): Error {
+  const error = carried.transient ? new ReadStoreUnavailableError(carried.message) : new Error(carried.message);
+  if (!carried.transient) error.name = carried.name;
+  if (carried.stack) error.stack = carried.stack;
+  return error;
+}

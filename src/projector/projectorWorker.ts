@@ -1,0 +1,88 @@
+/**
+ * The projector thread: projects batches handed over by the service's projection runners and commits them to
+ * the read store, on its own core. The runners (checkpoints, retries, dead letters, replays' bookkeeping) stay
+ * on the service's thread; only the CPU-heavy part moves here (opening sealed fields, reading and writing the
+ * read-model documents), so webhook requests are never queued behind a catch-up batch.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { ReadStoreUnavailableError } from '../readstore/port';
+import { EventStoreUnavailableError } from '../eventstore/port';
+import { openKeyStore } from '../privacy/openKeyStore';
+import { PersonalDataCipher } from '../privacy/personalDataCipher';
+import { serviceProjections } from '../projections/catalogue';
+import { projectBatch } from '../projections/projectBatch';
+import type { Projection } from '../projections/projection';
+import { versionLayout } from '../projections/readModelVersion';
+import type { ReadStore } from '../readstore/port';
+import { openReadStore } from '../stores';
+import type { ApplyRequest, CarriedError, FromProjector, ProjectorData, ToProjector } from './messages';
+
+const port = parentPort;
+if (!port) throw new Error('projectorWorker runs as a worker thread');
+const post = (message: FromProjector) => port.postMessage(message);
+
+interface Projector {
+  readonly readStore: ReadStore;
+  readonly cipher: PersonalDataCipher;
+  readonly close: () => Promise<void>;
+  readonly byName: ReadonlyMap<string, Projection>;
+}
+
+async function start({ config }: ProjectorData): Promise<Projector> {
+  const readStore = await openReadStore(config);
+  const keyStore = await openKeyStore(config);
+  const cipher = new PersonalDataCipher(keyStore);
+  cipher.onForgotten((workspaceId, identityKeys) => post({ kind: 'forgotten', workspaceId, identityKeys }));
+  const { attribution, others } = serviceProjections(cipher);
+  return {
+    readStore,
+    cipher,
+    byName: new Map([attribution, ...others].map((p) => [p.name, p])),
+    close: async () => {
+      await readStore.close();
+      await keyStore.close();
+    },
+  };
+}
+
+const started = start(workerData as ProjectorData);
+started.catch((error) => post({ kind: 'startFailed', error: carried(error) }));
+
+async function apply(projector: Projector, request: ApplyRequest): Promise<void> {
+  const projection = projector.byName.get(request.projection);
+  if (!projection) throw new Error(`the projector thread has no projection ${request.projection}`);
+  const { physicalName } = versionLayout(request.projection, request.version);
+  // Nothing else runs on this thread, so a batch is handled without yielding.
+  await projectBatch(projector.readStore, projection, physicalName, request.events, request.checkpoint, 0);
+}
+
+port.on('message', (message: ToProjector) => {
+  void started.then(
+    async (projector) => {
+      switch (message.kind) {
+        case 'apply':
+          await apply(projector, message).then(
+            () => post({ kind: 'applied', id: message.id }),
+            (error) => post({ kind: 'failed', id: message.id, error: carried(error) }),
+          );
+          return;
+        case 'forgotten':
+          projector.cipher.evict(message.workspaceId, message.identityKeys);
+          return;
+        case 'close':
+          await projector.close();
+          port.close();
+      }
+    },
+    (error) => {
+      if (message.kind === 'apply') post({ kind: 'failed', id: message.id, error: { ...carried(error), transient: true } });
+      if (message.kind === 'close') port.close();
+    },
+  );
+});
+
+function carried(error: unknown): CarriedError {
+  const transient = error instanceof ReadStoreUnavailableError || error instanceof EventStoreUnavailableError;
+  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack, transient };
+  return { name: 'Error', message: String(error), transient };
+}
