@@ -50,7 +50,7 @@ export function callProgress(entry, projections) {
     steps: events.map((e) => ({
       stage: e.stage,
       kind: e.stage === 'failed' || e.stage === 'rejected' ? 'bad' : e.stage === 'unresolved' ? 'warn' : 'good',
-      label: e.stage === 'projected' && e.projection ? `Projected by ${e.projection}` : STEP_LABELS[e.stage] ?? e.stage,
+      label: e.projection === 'rejected-calls' ? 'Listed as a dead letter' : e.stage === 'projected' && e.projection ? `Projected by ${e.projection}` : STEP_LABELS[e.stage] ?? e.stage,
       detail: e.stage === 'attributed' ? `to customer ${e.customerId}` : e.stage === 'failed' && e.projection ? `in ${e.projection}` : null,
       at: e.at,
     })),

@@ -66,5 +66,23 @@ for (const readEngine of readEngines()) {
       expect(again.status).to.equal(304);
       expect((await fetch(`${service.url}/app/..%2fpackage.json`)).status).to.equal(404);
     });
+
+    it('tells the monitor a rejected call is listed as a dead letter only once the dead-letter list has it', async () => {
+      const { writeKey } = (await (await service.get('/api/workspace')).json()) as { writeKey: string; id: string };
+      const workspaceId = service.services.workspaces.byWriteKey(writeKey)!._id;
+      const listedWhenHeard = new Promise<string[]>((resolve, reject) => {
+        const stop = service.services.live.feed.subscribe(workspaceId, (event) => {
+          if (event.stage !== 'projected' || event.projection !== 'rejected-calls' || event.messageId !== 'monitor-bad-1') return;
+          stop();
+          service
+            .get('/api/integrations/segment/dlq?limit=50')
+            .then((r) => r.json() as Promise<{ deadLetters: { messageId: string }[] }>)
+            .then(({ deadLetters }) => resolve(deadLetters.map((l) => l.messageId)), reject);
+        });
+      });
+      const answer = await service.post(WEBHOOK, [{ type: 'track', messageId: 'monitor-bad-1', userId: 'u' }, track()], basic(writeKey));
+      expect(answer.status).to.equal(200);
+      expect(await listedWhenHeard).to.include('monitor-bad-1');
+    });
   });
 }

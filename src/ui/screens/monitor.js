@@ -46,7 +46,9 @@ export function monitorScreen(el) {
     calls.delete(key);
     calls.set(key, entry); // newest activity last: rows are shown newest first
     while (calls.size > MAX_ROWS) calls.delete(calls.keys().next().value);
-    if (event.stage === 'failed' || event.stage === 'rejected') loadLetters();
+    // A projection's failure is a dead letter at once; a call rejected at the door is listed once the
+    // rejected-calls projection has stored its letter.
+    if (event.stage === 'failed' || (event.stage === 'projected' && event.projection === 'rejected-calls')) loadLetters();
     schedule();
   });
   source.onopen = () => {
