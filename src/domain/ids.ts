@@ -26,29 +26,40 @@ export const eventIdForMessage = (workspaceId: string, messageId: string): strin
 
 /** A customer created from a Segment group gets an id derived from it, so concurrent calls agree on it. */
 export const customerIdForGroup = (workspaceId: string, groupId: string): string =>
-  remembered(`g\u0000${workspaceId}\u0000${groupId}`, () =>
+  remembered('group', workspaceId, groupId, () =>
     'grp_' + uuidV5(`segment-group:${workspaceId}:${groupId}`).replace(/-/g, '').slice(0, 20),
   );
 
 /** Identity keys: who a call is about when no customer is known yet. Hashed so no personal data is in names. */
 export type IdentityKind = 'user' | 'anonymous';
 export const identityKey = (workspaceId: string, kind: IdentityKind, value: string): string =>
-  remembered(`${kind}\u0000${workspaceId}\u0000${value}`, () =>
+  remembered(kind, workspaceId, value, () =>
     `${kind === 'user' ? 'u' : 'a'}_` + uuidV5(`segment-identity:${workspaceId}:${kind}:${value}`).replace(/-/g, '').slice(0, 24),
   );
 
 /**
  * The same users and groups come back call after call, and every stage (routing, lookups, projections) asks for
- * their keys: hashing once per identity instead of once per question is a measurable share of ingest CPU. Bounded:
- * the map is emptied when it grows past its size, which costs only re-hashing.
+ * their keys: hashing once per identity instead of once per question is a measurable share of ingest CPU. Keyed
+ * by workspace, then by the value itself: a key concatenated per question would be a new string to hash each
+ * time. Bounded: everything is forgotten when it grows past its size, which costs only re-hashing.
  */
 const MEMO_LIMIT = 100_000;
-const memo = new Map<string, string>();
-function remembered(name: string, derive: () => string): string {
-  let value = memo.get(name);
-  if (value === undefined) {
-    if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.set(name, (value = derive()));
+type MemoKind = IdentityKind | 'group';
+let memoSize = 0;
+const memo = new Map<string, Record<MemoKind, Map<string, string>>>();
+function remembered(kind: MemoKind, workspaceId: string, value: string, derive: () => string): string {
+  let ofWorkspace = memo.get(workspaceId);
+  if (!ofWorkspace) memo.set(workspaceId, (ofWorkspace = { user: new Map(), anonymous: new Map(), group: new Map() }));
+  const ofKind = ofWorkspace[kind];
+  let derived = ofKind.get(value);
+  if (derived === undefined) {
+    if (memoSize >= MEMO_LIMIT) {
+      memo.clear();
+      memoSize = 0;
+      return remembered(kind, workspaceId, value, derive);
+    }
+    ofKind.set(value, (derived = derive()));
+    memoSize += 1;
   }
-  return value;
+  return derived;
 }

@@ -8,10 +8,10 @@ import { RETRY_AFTER_SECONDS } from '../middleware/errors';
  */
 export const ANSWER_DEADLINE_MS = 4000;
 
-export async function withinDeadline<T>(work: Promise<T>, ms: number = ANSWER_DEADLINE_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
+export function withinDeadline<T>(work: Promise<T>, ms: number = ANSWER_DEADLINE_MS): Promise<T> {
+  // One promise and one timer per request (this wraps every ingest), rather than Promise.race over two.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
       () =>
         reject(
           new HttpError(503, 'busy', 'storing the calls is taking too long; retry later', undefined, {
@@ -20,11 +20,16 @@ export async function withinDeadline<T>(work: Promise<T>, ms: number = ANSWER_DE
         ),
       ms,
     );
+    // A late outcome, once the deadline has answered, settles nothing and is not an unhandled rejection.
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  work.catch(() => undefined); // a late failure after the deadline answered is not unhandled
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
