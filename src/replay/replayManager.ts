@@ -6,7 +6,6 @@ import { CUSTOMER_HEALTH } from '../projections/health/documents';
 import { versionLayout } from '../projections/readModelVersion';
 import { ProjectionsElsewhereError, ProjectionRunner } from '../projections/runner';
 import type { ReadStore } from '../readstore/port';
-import { countingProjection } from './countingProjection';
 import { diffHealth } from './healthDiff';
 import { progressOf } from './progress';
 import type { ReplayStatus } from './replayJob';
@@ -116,14 +115,16 @@ export class ReplayManager {
       await target.dropVersion(layout); // leftovers of an earlier attempt at this version number
       await seedCurrentMappings(eventStore, readStore, this.deps.workspaceIds(), layout.physicalName);
       const headAtStart = Number(await eventStore.headPosition());
-      const counting = countingProjection(target.projection);
+      // Counted as batches commit: a batch commits once, however often it was attempted.
+      let eventsDone = 0;
+      let position = 0;
       const update = (caughtUp: boolean) => {
         job.status = {
           ...job.status,
           progress: progressOf({
-            eventsDone: counting.counted(),
+            eventsDone,
             startPosition: 0,
-            position: counting.lastPosition(),
+            position,
             headAtStart,
             elapsedMs: Date.now() - started,
             caughtUp,
@@ -131,7 +132,12 @@ export class ReplayManager {
         };
         for (const listener of this.progressListeners) listener(job.status);
       };
-      const runner = target.runnerFor(layout, { onBatch: () => update(false), backoffMs: (attempt) => Math.min(1000, 20 * 2 ** attempt) }, counting.projection);
+      const onBatch = (events: readonly unknown[], checkpoint: number) => {
+        eventsDone += events.length;
+        position = checkpoint;
+        update(false);
+      };
+      const runner = target.runnerFor(layout, { onBatch, backoffMs: (attempt) => Math.min(1000, 20 * 2 ** attempt) });
       job.runner = runner;
       await runner.start();
       await runner.caughtUp();
