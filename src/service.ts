@@ -37,6 +37,8 @@ export interface Services {
   /** Seals personal data at ingest and opens it for readers (crypto-shredding, see README). */
   readonly cipher: PersonalDataCipher;
   readonly projections: readonly RunningProjection[];
+  /** The projector thread, when batches are projected there (see src/projector). */
+  readonly projector?: ProjectorThread;
   /** Signals, health, alerts, and replays of the attribution read models under new mappings. */
   readonly signals: SignalsModule;
   /** What the live event monitor shows: each call's progress through ingestion and the projections. */
@@ -134,6 +136,7 @@ export async function startServices(config: Config, logger: Logger, overrides: S
     unresolved: new UnresolvedQueries(readStore, signals.versions),
     cipher,
     projections,
+    projector,
     signals,
     live,
     reliability,

@@ -22,6 +22,7 @@ export class ProjectorThread {
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
   private closed = false;
+  private lost = 0;
 
   constructor(
     private readonly config: Config,
@@ -35,6 +36,19 @@ export class ProjectorThread {
   /** The applier for runners of `projection` writing read-model `version` (1: the plain collection names). */
   applier(projection: Projection, version: number): BatchApplier {
     return (events, checkpoint) => this.apply(projection.name, version, events, checkpoint);
+  }
+
+  /** Batches that failed because the thread died under them (each is retried on a new thread). */
+  get lostBatches(): number {
+    return this.lost;
+  }
+
+  /**
+   * Ends the thread at once, as a crash would: its batch in flight fails as an outage and is retried on a new
+   * thread (what the fault tests exercise).
+   */
+  async terminate(): Promise<void> {
+    await this.worker?.terminate();
   }
 
   async close(): Promise<void> {
@@ -94,6 +108,7 @@ export class ProjectorThread {
   private onLost(worker: Worker, error: Error): void {
     if (this.worker !== worker) return;
     this.worker = undefined;
+    this.lost += this.waiting.size;
     this.failAll(new ReadStoreUnavailableError(`projector thread stopped: ${error.message}`, error));
   }
 
