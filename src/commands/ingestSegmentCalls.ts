@@ -11,7 +11,7 @@ import {
 import { eventIdForMessage, uuidV5 } from '../domain/ids';
 import { routeCall } from '../domain/routing';
 import { customerStream, identityStream, rejectedStream } from '../domain/streams';
-import type { EventStore, NewEvent } from '../eventstore/port';
+import type { EventStore, NewEvent, StreamAppend } from '../eventstore/port';
 import type { PersonalDataCipher } from '../privacy/personalDataCipher';
 import type { CustomerDirectory } from './customerDirectory';
 
@@ -67,22 +67,23 @@ export async function ingestSegmentCalls(
   const seenInRequest = new Set<string>();
   let duplicatesInRequest = 0;
 
-  request.calls.forEach((raw, index) => {
-    const result = decodeCall(raw, receivedAt, () => request.callBytes(index));
+  for (let index = 0; index < request.calls.length; index++) {
+    const result = decodeCall(request.calls[index], receivedAt, () => request.callBytes(index));
     if (!result.ok) {
       rejected.push({ index, messageId: result.messageId, errors: result.errors });
-      return;
+      continue;
     }
     const eventId = eventIdForMessage(workspaceId, result.call.messageId);
     if (seenInRequest.has(eventId)) {
       duplicatesInRequest += 1;
-      return;
+      continue;
     }
     seenInRequest.add(eventId);
     valid.push({ index, call: result.call, eventId });
-  });
+  }
 
-  const lookup = await deps.customers.lookupFor(workspaceId, valid.map((v) => v.call));
+  const validCalls = valid.map((v) => v.call);
+  const lookup = await deps.customers.lookupFor(workspaceId, validCalls);
   const byStream = new Map<string, { events: NewEvent[]; calls: StoredCall[] }>();
   const fileIn = (streamName: string) => {
     let entry = byStream.get(streamName);
@@ -90,8 +91,9 @@ export async function ingestSegmentCalls(
     return entry;
   };
 
-  const sealed = deps.cipher ? await deps.cipher.sealCalls(workspaceId, valid.map((v) => v.call)) : undefined;
-  for (const [position, { index, call, eventId }] of valid.entries()) {
+  const sealed = deps.cipher ? await deps.cipher.sealCalls(workspaceId, validCalls) : undefined;
+  for (let position = 0; position < valid.length; position++) {
+    const { index, call, eventId } = valid[position]!;
     const route = routeCall(workspaceId, call, lookup);
     const streamName =
       route.kind === 'customer' ? customerStream(workspaceId, route.customerId) : identityStream(workspaceId, route.identityKey);
@@ -127,14 +129,15 @@ export async function ingestSegmentCalls(
     }
   }
 
-  const results = byStream.size
-    ? await deps.eventStore.appendToStreams(
-        [...byStream].map(([streamName, { events }]) => ({ streamName, events, expectedRevision: 'any' as const })),
-      )
-    : [];
+  const appends: StreamAppend[] = [];
+  for (const [streamName, { events }] of byStream) appends.push({ streamName, events, expectedRevision: 'any' });
+  const results = appends.length ? await deps.eventStore.appendToStreams(appends) : [];
 
-  const storedDuplicates = new Set(results.flatMap((r) => r.duplicates));
-  const stored = [...byStream.values()].flatMap((entry) => entry.calls).filter((c) => !storedDuplicates.has(c.eventId));
+  const stored: StoredCall[] = [];
+  const storedDuplicates = results.some((r) => r.duplicates.length > 0) ? new Set(results.flatMap((r) => r.duplicates)) : undefined;
+  for (const entry of byStream.values()) {
+    for (const call of entry.calls) if (!storedDuplicates?.has(call.eventId)) stored.push(call);
+  }
   return {
     accepted: stored.length,
     duplicates: duplicatesInRequest + (valid.length - stored.length),

@@ -16,9 +16,9 @@ export class LiveFeed {
 
   constructor(private readonly keepPerWorkspace = 500) {}
 
-  publish(drafts: readonly LiveEventDraft[], now = new Date()): void {
+  publish(drafts: readonly LiveEventDraft[], now?: Date): void {
     if (this.closed) return;
-    const at = now.toISOString();
+    const at = now ? now.toISOString() : isoNow();
     for (const draft of drafts) {
       const event = stamped(draft, ++this.seq, at);
       let recent = this.recentByWorkspace.get(draft.workspaceId);
@@ -68,4 +68,16 @@ export class LiveFeed {
     this.closeHandlers.clear();
     this.listeners.clear();
   }
+}
+
+/** The current time in ISO form, formatted once per millisecond (ingestion publishes twice per request). */
+let lastMs = NaN;
+let lastIso = '';
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
 }
