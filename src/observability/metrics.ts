@@ -53,10 +53,13 @@ export class ServiceMetrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
-  private readonly inFlight = new Gauge({
+  /** Changes twice per request: kept as a number, handed to its gauge when Prometheus scrapes. */
+  private inFlightCalls = 0;
+  private readonly inFlight: Gauge = new Gauge({
     name: 'segment_appends_in_flight_calls',
     help: 'Segment calls whose append has not committed yet',
     registers: [this.registry],
+    collect: (): void => this.inFlight.set(this.inFlightCalls),
   });
   private readonly replayProcessed = new Gauge({
     name: 'replay_processed_events',
@@ -136,7 +139,7 @@ export class ServiceMetrics {
   }
 
   setInFlightCalls(count: number): void {
-    this.inFlight.set(count);
+    this.inFlightCalls = count;
   }
 
   /** For replays and rebuilds: call as often as convenient (it only sets gauges). */

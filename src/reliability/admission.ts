@@ -48,10 +48,16 @@ export class Admission {
 
   /**
    * Cheap check before the body is read: throws OverloadedError when the request cannot be taken anyway. While
-   * the event store is marked down, the request waits for one shared probe, so recovery is seen at once.
+   * the event store is marked down, the request waits for one shared probe, so recovery is seen at once. Returns
+   * a promise only then: a healthy check is synchronous, as it runs before every ingest request.
    */
-  async precheck(): Promise<void> {
-    if (!this.health.eventStoreUp) await this.health.probe();
+  precheck(): Promise<void> | undefined {
+    if (!this.health.eventStoreUp) return this.health.probe().then(() => this.check());
+    this.check();
+    return undefined;
+  }
+
+  private check(): void {
     const refusal = this.health.refusalReason();
     if (refusal) throw this.refuse(503, 'degraded', refusal, 5);
     if (this.inFlightCalls >= this.limits.maxInFlightCalls) throw this.refuse(429, 'backlog', 'too many calls waiting to be stored', 1);

@@ -9,7 +9,10 @@ import { isIngestRequest } from '../ingestPaths';
  */
 export function admissionGate(admission: Admission) {
   return async (ctx: Context, next: Next): Promise<void> => {
-    if (isIngestRequest(ctx.method, ctx.path)) await admission.precheck();
-    await next();
+    if (isIngestRequest(ctx.method, ctx.path)) {
+      const probing = admission.precheck();
+      if (probing) await probing;
+    }
+    return next();
   };
 }
