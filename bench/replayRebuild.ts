@@ -49,8 +49,19 @@ async function rebuild(dataDir: string): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   sample();
   clearInterval(timer);
+  const cpu = process.cpuUsage();
+  // Printed before closing: the figures are taken, and a slow shutdown must not lose them.
+  console.log(
+    JSON.stringify({
+      events: head,
+      seconds,
+      eventsPerSecond: head / seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      rssMiB: rss,
+      projections: services.projections.map((p) => p.projection.name),
+    }),
+  );
   await services.close();
-  console.log(JSON.stringify({ events: head, seconds, eventsPerSecond: head / seconds, rssMiB: rss, projections: services.projections.map((p) => p.projection.name) }));
 }
 
 const [step, dataDir, events] = process.argv.slice(2);

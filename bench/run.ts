@@ -135,13 +135,13 @@ function replay(engine: 'sqlite' | 'mongodb', rows: Row[]): void {
   const env = { ...process.env, ...(engine === 'sqlite' ? { MONGODB_URI: '' } : { MONGODB_DATABASE: `cscx_bench_replay_${randomUUID().slice(0, 8)}` }) };
   try {
     const generated = JSON.parse(execFileSync(process.execPath, [script, 'generate', dataDir, String(REPLAY_EVENTS)], { env, encoding: 'utf8', timeout: 600_000 }).trim().split('\n').pop()!) as { events: number; seconds: number };
-    const rebuilt = JSON.parse(execFileSync(process.execPath, [script, 'rebuild', dataDir], { env, encoding: 'utf8', timeout: 900_000 }).trim().split('\n').pop()!) as { events: number; seconds: number; eventsPerSecond: number; rssMiB: number[] };
+    const rebuilt = JSON.parse(execFileSync(process.execPath, [script, 'rebuild', dataDir], { env, encoding: 'utf8', timeout: 900_000 }).trim().split('\n').pop()!) as { events: number; seconds: number; eventsPerSecond: number; cpuSeconds: number; rssMiB: number[] };
     const rss = rebuilt.rssMiB;
     rows.push({
       phase: `replay: rebuild read models over ${generated.events.toLocaleString('en')} events [${engine}]`,
       eventsPerSecond: round(rebuilt.eventsPerSecond, 0),
       rssPeakMiB: Math.max(...rss),
-      note: `${round(rebuilt.seconds, 1)} s; RSS at 25/50/75/100%: ${[0.25, 0.5, 0.75, 1].map((q) => rss[Math.min(rss.length - 1, Math.floor(q * (rss.length - 1)))]).join('/')} MiB; history written in ${round(generated.seconds, 1)} s`,
+      note: `${round(rebuilt.seconds, 1)} s; CPU ${round(rebuilt.cpuSeconds, 1)} s (${round((rebuilt.cpuSeconds * 1e6) / rebuilt.events, 0)} µs/event, both threads); RSS at 25/50/75/100%: ${[0.25, 0.5, 0.75, 1].map((q) => rss[Math.min(rss.length - 1, Math.floor(q * (rss.length - 1)))]).join('/')} MiB; history written in ${round(generated.seconds, 1)} s`,
     });
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
