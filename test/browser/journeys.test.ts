@@ -98,6 +98,11 @@ describe('web app journeys (headless Chromium)', function () {
     await page.click('tr[data-message-id="bad-call-1"]');
     await page.waitForSelector('#monitor-details .alert.error:has-text("event")');
     await page.waitForSelector('#dead-letters tbody tr');
+    // Retrying the letter unchanged fails again, says why, and leaves it open.
+    await page.click('#dead-letters tr:has-text("bad-call-1") button[data-retry]');
+    await page.waitForSelector('#dead-letter-retry .alert.warn:has-text("bad-call-1: still failing")');
+    expect(await page.textContent('#dead-letter-retry')).to.contain('event');
+    await page.waitForSelector('#dead-letters tr:has-text("bad-call-1") button[data-retry]:not([disabled])');
 
     await page.selectOption('#filter-status', 'failed');
     await page.waitForSelector(`${row}`, { state: 'detached' });

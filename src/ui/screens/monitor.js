@@ -21,6 +21,8 @@ export function monitorScreen(el) {
   const tableBox = h('div', { id: 'monitor-table' });
   const details = h('div', { id: 'monitor-details', class: 'details-panel' });
   const letters = h('div', { id: 'dead-letters' });
+  // Outside the table, which reloads after a retry: the answer stays readable.
+  const retryAnswer = h('div', { id: 'dead-letter-retry', 'aria-live': 'polite' });
   for (const input of Object.values(filters)) input.addEventListener('input', () => schedule());
 
   replace(
@@ -30,7 +32,7 @@ export function monitorScreen(el) {
       'Calls appear here the moment they arrive, and move on as they are stored, attributed to a customer and projected.',
       h('div', { class: 'toolbar' }, filters.type, filters.status, filters.customer, filters.text, connection),
       h('div', { class: 'split' }, card(null, tableBox), details),
-      card('Dead letters', h('p', { class: 'muted' }, 'Calls that were rejected at the door, and events a read model could not process. Retry once the cause is fixed.'), letters),
+      card('Dead letters', h('p', { class: 'muted' }, 'Calls that were rejected at the door, and events a read model could not process. Retry once the cause is fixed.'), retryAnswer, letters),
     ),
   );
 
@@ -122,7 +124,7 @@ export function monitorScreen(el) {
   async function loadLetters() {
     try {
       const { deadLetters } = await api('/api/integrations/segment/dlq?limit=50');
-      replace(letters, deadLetters.length ? lettersTable(deadLetters, loadLetters) : emptyState('No dead letters', 'Every call so far was accepted and processed.'));
+      replace(letters, deadLetters.length ? lettersTable(deadLetters, loadLetters, retryAnswer) : emptyState('No dead letters', 'Every call so far was accepted and processed.'));
     } catch (error) {
       replace(letters, errorBox(error));
     }
@@ -144,7 +146,7 @@ function detailsOf(row) {
   );
 }
 
-function lettersTable(letters, reload) {
+function lettersTable(letters, reload, answerBox) {
   return h(
     'table',
     { class: 'table' },
@@ -153,16 +155,24 @@ function lettersTable(letters, reload) {
       'tbody',
       {},
       letters.map((letter) => {
-        const result = h('div', { class: 'small' });
-        const retry = h('button', { class: 'small', disabled: letter.status !== 'open', onclick: async () => {
+        const name = letter.messageId ?? letter.id;
+        const retry = h('button', { class: 'small', dataset: { retry: letter.id }, disabled: letter.status !== 'open', onclick: async () => {
           retry.disabled = true;
           try {
-            const answer = await api(`/api/integrations/segment/dlq/${encodeURIComponent(letter.id)}/retry`, { method: 'POST' });
-            replace(result, notice(answer.outcome === 'resolved' ? 'Processed now.' : `Still failing: ${answer.outcome}`, answer.outcome === 'resolved' ? 'success' : 'warn'));
+            await api(`/api/integrations/segment/dlq/${encodeURIComponent(letter.id)}/retry`, { method: 'POST' });
+            replace(answerBox, notice(`${name}: processed now.`, 'success'));
             reload();
           } catch (error) {
+            if (error.body?.outcome === 'still-failing') {
+              // 422: the retry ran and the letter stays open, with the errors of this attempt.
+              const letterNow = error.body.deadLetter ?? {};
+              const errors = (letterNow.lastRetryErrors ?? letterNow.errors ?? []).map((e) => `${e.path}: ${e.message}`).join('; ');
+              replace(answerBox, notice(`${name}: still failing${errors ? ` (${errors})` : ''}.`, 'warn'));
+              reload();
+              return;
+            }
             retry.disabled = false;
-            replace(result, error.status === 404 && !error.code ? notice('Retrying is not available on this service version.', 'warn') : errorBox(error));
+            replace(answerBox, error.status === 404 && !error.code ? notice('Retrying is not available on this service version.', 'warn') : errorBox(error));
           }
         } }, 'Retry');
         return h(
@@ -171,7 +181,7 @@ function lettersTable(letters, reload) {
           h('td', { class: 'nowrap' }, when(letter.failedAt)),
           h('td', {}, letter.kind === 'rejected-call' ? 'Rejected call' : `Failed in ${letter.projection}`),
           h('td', { class: 'mono small' }, letter.messageId ?? '—'),
-          h('td', {}, h('ul', { class: 'plain' }, letter.errors.map((e) => h('li', {}, h('code', {}, e.path), ' ', e.message))), h('details', {}, h('summary', {}, 'Payload'), json(parse(letter.payload))), result),
+          h('td', {}, h('ul', { class: 'plain' }, letter.errors.map((e) => h('li', {}, h('code', {}, e.path), ' ', e.message))), h('details', {}, h('summary', {}, 'Payload'), json(parse(letter.payload)))),
           h('td', {}, badge(letter.status, letter.status === 'open' ? 'bad' : 'neutral')),
           h('td', {}, letter.kind === 'projection-failure' || letter.status === 'open' ? retry : ''),
         );
