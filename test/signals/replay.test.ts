@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { group, track } from '../support/segmentCalls';
+import { group, identify, track } from '../support/segmentCalls';
 import { readEngines, startTestService, TestService } from '../support/testService';
 import { allSignals, json, postAdmin, productStory, put, ReplayStatusView, send } from './signalsHelpers';
 
@@ -139,6 +139,34 @@ for (const readEngine of readEngines()) {
       const status = await replay(service);
       expect(status.changes).to.deep.equal(preview.changes);
       expect(await signalsByAccount(service)).to.not.deep.equal(signalsBefore);
+    });
+
+    it('predicts the replay under the workspace matching settings too (email domains off: no attribution by domain)', async () => {
+      const service = await start();
+      const admin = { authorization: `Bearer ${service.adminToken}` };
+      const patched = await fetch(`${service.url}/api/workspace/settings`, {
+        method: 'PATCH',
+        headers: { ...admin, 'content-type': 'application/json' },
+        body: JSON.stringify({ matchEmailDomains: false }),
+      });
+      expect(patched.status).to.equal(200);
+      const registered = await service.post('/api/customers', { id: 'acme-dom', name: 'Acme by domain', domains: ['acme-dom.com'] }, admin);
+      expect(registered.status).to.equal(201);
+      const byDomainOnly = [
+        identify({ userId: 'dom-user', traits: { email: 'bob@acme-dom.com' } }),
+        ...[1, 2, 3].map(() => track({ userId: 'dom-user', event: 'Feature Used', properties: { feature: 'x' } })),
+      ];
+      await send(service, [...history(), ...byDomainOnly]);
+      await service.settled();
+
+      const preview = await json<{ changes: { customers: { customerId: string }[] } }>(
+        postAdmin(service, '/api/admin/replay/preview', { rules: NEW_RULES }),
+      );
+      // A preview blind to the settings would attribute dom-user's calls to acme-dom by the email domain.
+      expect(preview.changes.customers.map((c) => c.customerId)).to.not.include('acme-dom');
+      await json(put(service, '/api/integrations/segment/mappings', { rules: NEW_RULES }));
+      const status = await replay(service);
+      expect(status.changes).to.deep.equal(preview.changes);
     });
 
     it('drops the old version once reads have switched, and keeps serving the new one after a restart', async function () {
