@@ -17,7 +17,16 @@ export const PERSONAL_PROPERTY_KEYS: ReadonlySet<string> = new Set(
   ].map((k) => k.toLowerCase()),
 );
 
-export const isPersonalPropertyKey = (key: string) => PERSONAL_PROPERTY_KEYS.has(key.toLowerCase());
+/** Property keys are the customer's schema: few, and seen on every call, so each is lower-cased once. */
+const personalKeyMemo = new Map<string, boolean>();
+export const isPersonalPropertyKey = (key: string): boolean => {
+  let personal = personalKeyMemo.get(key);
+  if (personal === undefined) {
+    personal = PERSONAL_PROPERTY_KEYS.has(key.toLowerCase());
+    if (personalKeyMemo.size < 10_000) personalKeyMemo.set(key, personal);
+  }
+  return personal;
+};
 
 /** Transforms one personal value (seal: to an envelope; open: back, or undefined when it cannot be read). */
 export type ValueTransform = (value: unknown) => unknown;
@@ -53,22 +62,28 @@ function mapEntries(
   transform: ValueTransform,
 ): Record<string, unknown> {
   const keys = Object.keys(object);
-  const isPersonalValue = (key: string) => {
+  let out: Record<string, unknown> | undefined; // made at the first personal value
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const value = object[key];
-    return value !== null && value !== undefined && personal(key);
-  };
-  if (!keys.some(isPersonalValue)) return object;
-  const out: Record<string, unknown> = {};
-  for (const key of keys) {
-    const value = object[key];
-    if (!isPersonalValue(key)) {
-      out[key] = value;
+    if (value === null || value === undefined || !personal(key)) {
+      if (out) setOwn(out, key, value);
       continue;
     }
+    if (!out) {
+      out = {};
+      for (let j = 0; j < i; j++) setOwn(out, keys[j]!, object[keys[j]!]);
+    }
     const mapped = transform(value);
-    if (mapped !== undefined) out[key] = mapped;
+    if (mapped !== undefined) setOwn(out, key, mapped);
   }
-  return out;
+  return out ?? object;
+}
+
+/** A JSON key named `__proto__` is data: plain assignment would set the copy's prototype instead. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

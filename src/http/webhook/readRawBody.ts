@@ -29,15 +29,16 @@ function collect(source: Readable, limitBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let settled = false;
+    // Listeners are not removed once settled: the request is over by then, and they go with it.
     const done = (error?: HttpError) => {
-      source.off('data', onData);
-      source.off('end', onEnd);
-      source.off('error', onError);
-      source.off('close', onClose);
+      if (settled) return;
+      settled = true;
       if (error) reject(error);
       else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     };
-    const onData = (chunk: Buffer) => {
+    source.on('data', (chunk: Buffer) => {
+      if (settled) return;
       size += chunk.length;
       if (size > limitBytes) {
         source.destroy();
@@ -45,15 +46,11 @@ function collect(source: Readable, limitBytes: number): Promise<Buffer> {
         return;
       }
       chunks.push(chunk);
-    };
-    const onEnd = () => done();
-    const onError = (error: Error) => done(new HttpError(400, 'unreadable_body', `the body could not be read: ${error.message}`));
+    });
+    source.on('end', () => done());
+    source.on('error', (error: Error) => done(new HttpError(400, 'unreadable_body', `the body could not be read: ${error.message}`)));
     // A client that goes away mid-body: the stream closes without 'end'.
-    const onClose = () => done(new HttpError(400, 'unreadable_body', 'the body could not be read: the connection closed'));
-    source.on('data', onData);
-    source.on('end', onEnd);
-    source.on('error', onError);
-    source.on('close', onClose);
+    source.on('close', () => done(new HttpError(400, 'unreadable_body', 'the body could not be read: the connection closed')));
   });
 }
 
