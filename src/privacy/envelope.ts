@@ -21,8 +21,8 @@ export function seal(value: unknown, kid: string, key: Buffer): string {
 
 /**
  * Every seal needs a fresh random 96-bit IV. Asking the CSPRNG for 12 bytes at a time costs about as much as the
- * encryption itself, so IVs are cut from a random pool drawn in chunks; each IV is handed out once, and a used
- * pool is never refilled in place (a new one is drawn), so no two seals ever share an IV.
+ * encryption itself, so IVs are cut from a random pool drawn in chunks. Each IV is handed out once and a used
+ * pool is never refilled in place (a new one is drawn), so IVs are exactly as random as with one draw per seal.
  */
 const IV_BYTES = 12;
 const IVS_PER_DRAW = 1024;
