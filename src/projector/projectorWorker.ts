@@ -4,6 +4,8 @@
  * on the service's thread; only the CPU-heavy part moves here (opening sealed fields, reading and writing the
  * read-model documents), so webhook requests are never queued behind a catch-up batch.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ReadStoreUnavailableError } from '../readstore/port';
 import { EventStoreUnavailableError } from '../eventstore/port';
@@ -45,6 +47,21 @@ async function start({ config }: ProjectorData): Promise<Projector> {
   };
 }
 
+/**
+ * Acknowledgements come first: on a machine whose cores are all busy, this thread runs on what the webhook's
+ * thread leaves (nice 10). Read models then fall behind rather than acks slowing down, and a lag past the limits
+ * sheds load at the door (503). Linux only: /proc/thread-self names this thread's id; elsewhere nothing changes.
+ */
+function deferToIngestion(): void {
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, 10);
+  } catch {
+    // not Linux, or not allowed: run at the normal priority
+  }
+}
+
+deferToIngestion();
 const started = start(workerData as ProjectorData);
 started.catch((error) => post({ kind: 'startFailed', error: carried(error) }));
 
