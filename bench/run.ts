@@ -33,6 +33,8 @@ interface Row {
   note?: string;
 }
 
+const ratioOf = (rate: number | null | undefined, ceilingRate: number) => round((rate ?? NaN) / ceilingRate, 2);
+
 const summary = (result: LoadResult, eventsPerRequest: number) => {
   const p = result.latency.percentiles();
   return {
@@ -56,20 +58,58 @@ async function ceiling(rows: Row[]): Promise<number> {
   return s.eventsPerSecond ?? NaN;
 }
 
-async function serviceRun(engine: 'sqlite' | 'mongodb', ceilingRate: number, rows: Row[]): Promise<void> {
+/** The service as a child process on a fresh data folder (and database), for one group of phases. */
+async function startService(engine: 'sqlite' | 'mongodb', extraEnv: Record<string, string> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'cscx-bench-'));
-  const env: Record<string, string> = { DATA_DIR: dataDir, SEGMENT_WRITE_KEY: WRITE_KEY, ADMIN_TOKEN, LOG_LEVEL: 'warn' };
+  const env: Record<string, string> = { DATA_DIR: dataDir, SEGMENT_WRITE_KEY: WRITE_KEY, ADMIN_TOKEN, LOG_LEVEL: 'warn', ...extraEnv };
   if (engine === 'sqlite') env.MONGODB_URI = '';
   else env.MONGODB_DATABASE = `cscx_bench_${randomUUID().slice(0, 8)}`;
   const { child, url } = await startChild(join(DIST, 'src/main.js'), env);
   const target: Target = { url, path: '/api/integrations/segment/webhook', headers };
-  const ratio = (rate: number | null | undefined) => round((rate ?? NaN) / ceilingRate, 2);
+  const stop = async () => {
+    await stopChild(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { child, url, target, stop };
+}
+
+/** Closed-loop single calls (64 connections) and batches of 100 (16 connections): what the service sustains. */
+async function sustainedPhases(
+  service: Awaited<ReturnType<typeof startService>>,
+  label: (text: string) => string,
+  ceilingRate: number,
+  rows: Row[],
+  which: 'single' | 'batch',
+): Promise<void> {
+  const traffic = new Traffic(`${which}${label('').replace(/\W+/g, '-')}`);
+  const [body, connections, perRequest, text] =
+    which === 'single'
+      ? [() => JSON.stringify(traffic.next()), 64, 1, 'single-call ingest, sustained (64 connections)']
+      : [() => JSON.stringify(traffic.batch(100)), 16, 100, 'batched ingest, 100 calls per request (16 connections)'];
+  const run = await withRss(service.child.pid, () => closedLoop(service.target, body, { connections, seconds: SECONDS, maxRequests: 1_000_000 }));
+  const s = summary(run.result, perRequest);
+  rows.push({ phase: label(text), ...s, ratioToCeiling: ratioOf(s.eventsPerSecond, ceilingRate), rssPeakMiB: round(run.rss.peakMiB, 0) });
+}
+
+/** Ingestion alone (RUN_PROJECTIONS=false): what the webhook takes when no read model is built beside it. */
+async function ingestOnlyRun(engine: 'sqlite' | 'mongodb', ceilingRate: number, rows: Row[]): Promise<void> {
+  const service = await startService(engine, { RUN_PROJECTIONS: 'false' });
+  const label = (text: string) => `${text}, projections off [${engine}]`;
+  try {
+    await sustainedPhases(service, label, ceilingRate, rows, 'single');
+    await sustainedPhases(service, label, ceilingRate, rows, 'batch');
+  } finally {
+    await service.stop();
+  }
+}
+
+async function serviceRun(engine: 'sqlite' | 'mongodb', ceilingRate: number, rows: Row[]): Promise<void> {
+  const service = await startService(engine);
+  const { child, url, target } = service;
+  const ratio = (rate: number | null | undefined) => ratioOf(rate, ceilingRate);
   const label = (text: string) => `${text} [${engine}]`;
   try {
-    const single = new Traffic(`single-${engine}`);
-    const sustained = await withRss(child.pid, () => closedLoop(target, () => JSON.stringify(single.next()), { connections: 64, seconds: SECONDS, maxRequests: 1_000_000 }));
-    const s = summary(sustained.result, 1);
-    rows.push({ phase: label('single-call ingest, sustained (64 connections)'), ...s, ratioToCeiling: ratio(s.eventsPerSecond), rssPeakMiB: round(sustained.rss.peakMiB, 0) });
+    await sustainedPhases(service, label, ceilingRate, rows, 'single');
 
     for (const rate of RATES) {
       const traffic = new Traffic(`rate-${rate}-${engine}`);
@@ -107,13 +147,9 @@ async function serviceRun(engine: 'sqlite' | 'mongodb', ceilingRate: number, row
       });
     }
 
-    const batches = new Traffic(`batch-${engine}`);
-    const batched = await withRss(child.pid, () => closedLoop(target, () => JSON.stringify(batches.batch(100)), { connections: 16, seconds: SECONDS, maxRequests: 100_000 }));
-    const b = summary(batched.result, 100);
-    rows.push({ phase: label('batched ingest, 100 calls per request (16 connections)'), ...b, ratioToCeiling: ratio(b.eventsPerSecond), rssPeakMiB: round(batched.rss.peakMiB, 0) });
+    await sustainedPhases(service, label, ceilingRate, rows, 'batch');
   } finally {
-    await stopChild(child);
-    rmSync(dataDir, { recursive: true, force: true });
+    await service.stop();
   }
 }
 
@@ -166,6 +202,7 @@ async function main(): Promise<void> {
   const ceilingRate = await ceiling(rows);
   for (const engine of engines) {
     if (only !== 'replay') await serviceRun(engine, ceilingRate, rows);
+    if (only !== 'replay') await ingestOnlyRun(engine, ceilingRate, rows);
     if (only !== 'ingest' && REPLAY_EVENTS > 0) replay(engine, rows);
   }
   const report = { takenAt: new Date().toISOString(), machine: machine(), seconds: SECONDS, rows };
