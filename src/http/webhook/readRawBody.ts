@@ -30,11 +30,12 @@ function collect(source: Readable, limitBytes: number): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
-    // Listeners are not removed once settled: the request is over by then, and they go with it.
-    const done = (error?: HttpError) => {
+    // Listeners are not removed once settled: the request is over by then, and they go with it. Errors are made
+    // only if still unsettled: 'close' follows every 'end', and an Error (with its stack) per request is costly.
+    const done = (error?: () => HttpError) => {
       if (settled) return;
       settled = true;
-      if (error) reject(error);
+      if (error) reject(error());
       else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     };
     source.on('data', (chunk: Buffer) => {
@@ -42,15 +43,15 @@ function collect(source: Readable, limitBytes: number): Promise<Buffer> {
       size += chunk.length;
       if (size > limitBytes) {
         source.destroy();
-        done(tooLarge(limitBytes));
+        done(() => tooLarge(limitBytes));
         return;
       }
       chunks.push(chunk);
     });
     source.on('end', () => done());
-    source.on('error', (error: Error) => done(new HttpError(400, 'unreadable_body', `the body could not be read: ${error.message}`)));
+    source.on('error', (error: Error) => done(() => new HttpError(400, 'unreadable_body', `the body could not be read: ${error.message}`)));
     // A client that goes away mid-body: the stream closes without 'end'.
-    source.on('close', () => done(new HttpError(400, 'unreadable_body', 'the body could not be read: the connection closed')));
+    source.on('close', () => done(() => new HttpError(400, 'unreadable_body', 'the body could not be read: the connection closed')));
   });
 }
 
