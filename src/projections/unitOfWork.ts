@@ -1,21 +1,39 @@
-import type { Doc, ReadStore, WriteOp } from '../readstore/port';
+import type { Collection, Doc, ReadStore, WriteOp } from '../readstore/port';
 
 /** Every projected document remembers the log position of the last event that changed it. */
 export interface ProjectedDoc extends Doc {
   readonly _pos: number;
 }
 
+/** What the batch knows of one collection: documents as last read or changed, and what is to be written. */
+class CollectionState {
+  readonly docs = new Map<string, Doc | null>();
+  /** `_pos` of each document as the store had it before this batch: what `update` guards against. */
+  readonly storedPositions = new Map<string, number>();
+  /** The latest change of each changed document (and when it was made); written once per batch. */
+  readonly pending = new Map<string, { op: WriteOp; seq: number }>();
+
+  private handle?: Promise<Collection<Doc>>;
+
+  constructor(readonly physical: string) {}
+
+  /** The store's handle, asked for once per batch rather than once per look-up. */
+  collection(store: ReadStore): Promise<Collection<Doc>> {
+    return (this.handle ??= store.collection(this.physical));
+  }
+}
+
 /**
- * The read and write context of one batch of events. Reads are key lookups, cached for the batch; writes are
- * collected and applied by the runner in one `write` together with the checkpoint. `update` skips events a
- * document has already seen, which makes re-delivery after a crash harmless even where the store cannot write
- * the batch atomically (MongoDB).
+ * The read and write context of one batch of events (write-behind): every document is read at most once per
+ * batch (key lookups, cached), changed in memory as often as the batch's events change it, and written once, by
+ * the runner, in one `write` together with the checkpoint. `update` skips events a document has already seen,
+ * which makes re-delivery after a crash harmless even where the store cannot write the batch atomically
+ * (MongoDB).
  */
 export class UnitOfWork {
-  private readonly docs = new Map<string, Doc | null>();
-  /** `_pos` of each document as the store had it before this batch: what `update` guards against. */
-  private readonly storedPositions = new Map<string, number>();
-  private readonly pending = new Map<string, WriteOp>();
+  private readonly collections = new Map<string, CollectionState>();
+  /** Counts changes, so the writes can follow the order in which documents were last changed. */
+  private changes = 0;
 
   constructor(
     private readonly store: ReadStore,
@@ -23,42 +41,46 @@ export class UnitOfWork {
     readonly physicalName: (collection: string) => string,
   ) {}
 
+  private state(collection: string): CollectionState {
+    let state = this.collections.get(collection);
+    if (state === undefined) this.collections.set(collection, (state = new CollectionState(this.physicalName(collection))));
+    return state;
+  }
+
   async get<T extends Doc>(collection: string, id: string): Promise<T | null> {
-    const key = cacheKey(collection, id);
-    if (this.docs.has(key)) return this.docs.get(key) as T | null;
-    const handle = await this.store.collection<T>(this.physicalName(collection));
-    const doc = await handle.get(id);
-    this.remember(key, doc);
+    const state = this.state(collection);
+    const known = state.docs.get(id);
+    if (known !== undefined || state.docs.has(id)) return known as T | null;
+    const doc = (await (await state.collection(this.store)).get(id)) as T | null;
+    remember(state, id, doc);
     return doc;
   }
 
   /** Loads many documents at once, so a batch costs one round trip per collection instead of one per event. */
   async prefetch(collection: string, ids: Iterable<string>): Promise<void> {
-    const missing = [...new Set(ids)].filter((id) => !this.docs.has(cacheKey(collection, id)));
-    if (missing.length === 0) return;
-    const handle = await this.store.collection(this.physicalName(collection));
-    const found = new Map((await handle.getMany(missing)).map((d) => [d._id, d]));
-    for (const id of missing) this.remember(cacheKey(collection, id), found.get(id) ?? null);
-  }
-
-  private remember(key: string, doc: Doc | null): void {
-    this.docs.set(key, doc);
-    const position = (doc as Partial<ProjectedDoc> | null)?._pos;
-    if (typeof position === 'number') this.storedPositions.set(key, position);
+    const state = this.state(collection);
+    const missing = new Set<string>();
+    for (const id of ids) if (!state.docs.has(id)) missing.add(id);
+    if (missing.size === 0) return;
+    const found = await (await state.collection(this.store)).getMany([...missing]);
+    for (const doc of found) remember(state, doc._id, doc);
+    for (const id of missing) if (!state.docs.has(id)) state.docs.set(id, null);
   }
 
   put<T extends Doc>(collection: string, doc: T): void {
-    const key = cacheKey(collection, doc._id);
-    this.docs.set(key, doc);
-    this.pending.delete(key); // re-insert so the write order follows the last change
-    this.pending.set(key, { kind: 'put', collection: this.physicalName(collection), doc });
+    const state = this.state(collection);
+    state.docs.set(doc._id, doc);
+    this.changed(state, doc._id, { kind: 'put', collection: state.physical, doc });
   }
 
   delete(collection: string, id: string): void {
-    const key = cacheKey(collection, id);
-    this.docs.set(key, null);
-    this.pending.delete(key);
-    this.pending.set(key, { kind: 'delete', collection: this.physicalName(collection), id });
+    const state = this.state(collection);
+    state.docs.set(id, null);
+    this.changed(state, id, { kind: 'delete', collection: state.physical, id });
+  }
+
+  private changed(state: CollectionState, id: string, op: WriteOp): void {
+    state.pending.set(id, { op, seq: this.changes++ });
   }
 
   /**
@@ -82,7 +104,7 @@ export class UnitOfWork {
 
   /** Whether the stored document has seen `position` already (then the change is skipped). */
   protected alreadySeen(collection: string, id: string, position: number): boolean {
-    return (this.storedPositions.get(cacheKey(collection, id)) ?? -1) >= position;
+    return (this.state(collection).storedPositions.get(id) ?? -1) >= position;
   }
 
   /** The position a changed document records. */
@@ -90,9 +112,20 @@ export class UnitOfWork {
     return position;
   }
 
+  /**
+   * One write per changed document (its last change), in the order documents were last changed: a store that
+   * applies them one by one (MongoDB) leaves the same partial states as before, e.g. rows before the list that
+   * pointed at them.
+   */
   writes(): WriteOp[] {
-    return [...this.pending.values()];
+    const changes: { op: WriteOp; seq: number }[] = [];
+    for (const state of this.collections.values()) for (const change of state.pending.values()) changes.push(change);
+    return changes.sort((a, b) => a.seq - b.seq).map((change) => change.op);
   }
 }
 
-const cacheKey = (collection: string, id: string) => `${collection}\u0000${id}`;
+function remember(state: CollectionState, id: string, doc: Doc | null): void {
+  state.docs.set(id, doc);
+  const position = (doc as Partial<ProjectedDoc> | null)?._pos;
+  if (typeof position === 'number') state.storedPositions.set(id, position);
+}
