@@ -84,10 +84,12 @@ export const createAttributionProjection = (
       const identityIds: string[] = [];
       const groupIds: string[] = [];
       const calls: SegmentCall[] = [];
+      const eventIds: string[] = [];
       for (const event of events) {
         const call = callOf(event);
         if (!call) continue;
         calls.push(call);
+        eventIds.push(event.id);
         const ws = String(event.metadata.workspaceId);
         for (const identity of identitiesOf(ws, call)) identityIds.push(docId(ws, identity.key));
         const groupId = call.type === 'delete' ? undefined : explicitGroupOf(call);
@@ -95,6 +97,8 @@ export const createAttributionProjection = (
       }
       await uow.prefetch(IDENTITY_LINKS, identityIds);
       await uow.prefetch(GROUP_LINKS, groupIds);
+      // Each call's row is looked up to skip a re-delivered call: one query for the batch, not one per call.
+      await uow.prefetch(SEGMENT_EVENTS, eventIds);
       await cipher?.preload(calls);
     },
 
