@@ -47,7 +47,7 @@ export function sqliteCollection<T extends Doc>(name: string, context: SqliteCol
     },
     async put(doc) {
       const json = serialize(doc);
-      prepare(`INSERT OR REPLACE INTO ${table()} (_id, doc) VALUES (?, ?)`).run(doc._id, json);
+      prepare(`INSERT INTO ${table()} (_id, doc) VALUES (?, ?) ON CONFLICT (_id) DO UPDATE SET doc = excluded.doc`).run(doc._id, json);
     },
     async delete(id) {
       prepare(`DELETE FROM ${table()} WHERE _id = ?`).run(id);

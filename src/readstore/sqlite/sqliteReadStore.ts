@@ -17,14 +17,21 @@ export async function openSqliteReadStore(filePath: string): Promise<ReadStore> 
   // A user deletion erases personal data from read models: overwrite freed pages instead of leaving it there.
   db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
+  // Projection batches write thousands of documents into tables that grow to millions of rows: a 32 MiB page
+  // cache (default 2 MiB) keeps the indexes' inner pages in memory, and checkpointing the WAL every 40 MiB
+  // instead of every 4 MiB writes a page that batch after batch changes (a customer's) back fewer times.
+  db.pragma('cache_size = -32768');
+  db.pragma('wal_autocheckpoint = 10000');
   const statements = new StatementCache(db);
-  const knownTables = new Set<string>();
+  /** Collections whose table exists, with the table's quoted name. */
+  const knownTables = new Map<string, string>();
 
   const ensureTable = (collection: string): string => {
-    const table = tableOf(collection);
-    if (!knownTables.has(collection)) {
+    let table = knownTables.get(collection);
+    if (table === undefined) {
+      table = tableOf(collection);
       db.exec(`CREATE TABLE IF NOT EXISTS ${table} (_id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
-      knownTables.add(collection);
+      knownTables.set(collection, table);
     }
     return table;
   };
@@ -36,13 +43,28 @@ export async function openSqliteReadStore(filePath: string): Promise<ReadStore> 
     db.exec(`CREATE INDEX IF NOT EXISTS ${indexName} ON ${tableOf(collection)} (${columns})`);
   };
 
+  /** Each collection's two write statements, prepared once (a batch writes thousands of documents). */
+  const writers = new Map<string, { put: Database.Statement; delete: Database.Statement }>();
+  const writerOf = (collection: string) => {
+    let writer = writers.get(collection);
+    if (writer === undefined) {
+      const table = tableOf(collection);
+      writer = {
+        // An upsert changes the row in place: cheaper than REPLACE's delete and insert (and their index updates).
+        put: db.prepare(`INSERT INTO ${table} (_id, doc) VALUES (?, ?) ON CONFLICT (_id) DO UPDATE SET doc = excluded.doc`),
+        delete: db.prepare(`DELETE FROM ${table} WHERE _id = ?`),
+      };
+      writers.set(collection, writer);
+    }
+    return writer;
+  };
+
   const applyInOrder = db.transaction((ops: readonly WriteOp[]) => {
     for (const op of ops) {
-      const table = tableOf(op.collection);
       if (op.kind === 'put') {
-        statements.get(`INSERT OR REPLACE INTO ${table} (_id, doc) VALUES (?, ?)`).run(op.doc._id, serialize(op.doc));
+        writerOf(op.collection).put.run(op.doc._id, serialize(op.doc));
       } else if (op.kind === 'delete') {
-        statements.get(`DELETE FROM ${table} WHERE _id = ?`).run(op.id);
+        writerOf(op.collection).delete.run(op.id);
       } else {
         throw new TypeError(`Unknown write op ${JSON.stringify((op as { kind?: unknown }).kind)}`);
       }
@@ -70,6 +92,7 @@ export async function openSqliteReadStore(filePath: string): Promise<ReadStore> 
       translateErrors(() => {
         db.exec(`DROP TABLE IF EXISTS ${tableOf(name)}`);
         knownTables.delete(name);
+        writers.delete(name);
       });
     },
     async listCollections() {
