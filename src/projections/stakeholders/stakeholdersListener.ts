@@ -80,24 +80,36 @@ async function forget(uow: UnitOfWork, ws: string, personKey: string, position: 
 }
 
 function withCall(person: PersonFields, row: SegmentEventDoc, customerId: string, call: SegmentCall): PersonFields {
-  const stamp = { at: row.timestamp, by: row._id };
   // A person's traits come from identify calls; a group call's computation is the account's.
-  const { traits, computed } = applyToProfile(
-    { traits: JSON.parse(person.traits) as TraitMap, computed: JSON.parse(person.computed) as ComputedMap },
-    call.type === 'identify' ? (call.traits as Record<string, unknown> | undefined) : undefined,
-    call.type === 'group' ? undefined : engageComputationOf(call),
-    stamp,
-  );
+  const callTraits = call.type === 'identify' ? (call.traits as Record<string, unknown> | undefined) : undefined;
+  const computation = call.type === 'group' ? undefined : engageComputationOf(call);
+  // Most calls (track, page) change neither: the profile's JSON is then kept as it is, not parsed and rewritten.
+  const profile = callTraits || computation ? profileWith(person, callTraits, computation, { at: row.timestamp, by: row._id }) : person;
   return {
     ...person,
     userIds: addTo(person.userIds, row.userId),
     anonymousIds: addTo(person.anonymousIds, row.anonymousId),
     customerIds: addTo(person.customerIds, customerId),
-    traits: JSON.stringify(traits),
-    computed: JSON.stringify(computed),
+    traits: profile.traits,
+    computed: profile.computed,
     firstSeenAt: min(person.firstSeenAt, row.timestamp),
     lastSeenAt: max(person.lastSeenAt, row.timestamp),
   };
+}
+
+function profileWith(
+  person: Pick<PersonFields, 'traits' | 'computed'>,
+  traits: Record<string, unknown> | undefined,
+  computation: ReturnType<typeof engageComputationOf>,
+  stamp: { at: string; by: string },
+): Pick<PersonFields, 'traits' | 'computed'> {
+  const profile = applyToProfile(
+    { traits: JSON.parse(person.traits) as TraitMap, computed: JSON.parse(person.computed) as ComputedMap },
+    traits,
+    computation,
+    stamp,
+  );
+  return { traits: JSON.stringify(profile.traits), computed: JSON.stringify(profile.computed) };
 }
 
 function mergePeople(into: PersonFields, from: PersonFields): PersonFields {
