@@ -50,9 +50,11 @@ export type BatchApplier = (events: readonly RecordedEvent[], checkpoint: Checkp
 
 /**
  * Events per batch when catching up (live, batches hold what has arrived since the last one). Larger batches
- * write each hot document (a customer, its health) once for many events: catch-up and replays run faster.
+ * write each hot document (a customer, a person, its health) once for many events and commit less often: on
+ * the replay benchmark 10,000 took about a third less CPU per event than 2,000. Memory grows with the batch
+ * (the events and the documents they touch are held until the commit), not with the history.
  */
-const DEFAULT_BATCH_SIZE = 2000;
+const DEFAULT_BATCH_SIZE = 10_000;
 
 /** Events handled between two turns of the event loop. */
 const YIELD_EVERY_EVENTS = 25;
