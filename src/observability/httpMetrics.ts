@@ -9,11 +9,11 @@ import { isIngestRequest } from '../http/ingestPaths';
  */
 export function httpMetrics(metrics: ServiceMetrics) {
   return async (ctx: Context, next: Next): Promise<void> => {
-    const started = process.hrtime.bigint();
+    const started = performance.now(); // a number, not a BigInt allocated per request
     try {
       await next();
     } finally {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const seconds = (performance.now() - started) / 1000;
       const route = (ctx as Context & { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       metrics.httpRequest(ctx.method, String(route), ctx.status, seconds);
       if (isIngestRequest(ctx.method, ctx.path)) metrics.webhookAnswered(ctx.status, seconds);

@@ -74,18 +74,21 @@ export class Admission {
         throw this.refuse(429, 'backlog', 'too many calls waiting to be stored', 1);
       }
       this.track(calls);
+      let summary: IngestSummary;
       try {
-        const summary = await ingest(request).finally(() => this.track(-calls));
-        this.count(request, summary);
-        this.log(request, summary);
-        return summary;
+        summary = await ingest(request);
       } catch (error) {
+        this.track(-calls);
         if (error instanceof EventStoreUnavailableError) {
           this.health.eventStoreFailed();
           this.metrics.requestShed('event-store-unavailable');
         }
         throw error;
       }
+      this.track(-calls);
+      this.count(request, summary);
+      this.log(request, summary);
+      return summary;
     };
   }
 
