@@ -30,8 +30,8 @@ async function generate(dataDir: string, events: number): Promise<void> {
     written += calls.length;
   }
   const head = Number(await eventStore.headPosition());
-  await eventStore.close();
   console.log(JSON.stringify({ events: head, seconds: (performance.now() - started) / 1000 }));
+  await eventStore.close();
 }
 
 async function rebuild(dataDir: string): Promise<void> {
