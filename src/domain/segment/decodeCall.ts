@@ -90,11 +90,17 @@ function chronologicalTimestamp(call: Record<string, unknown>, receivedAt: strin
 
 /**
  * `new Date(timestamp).toISOString()` for a timestamp already known to parse. Most SDKs send exactly that form
- * already; such a string is its own answer, unless its day or hour could roll over (Feb 30th, 24:00).
+ * already; such a string is its own answer, unless its day or hour would roll over (February 30th, 24:00).
  */
-const CANONICAL_ISO = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
-const canonicalIso = (timestamp: string): string =>
-  CANONICAL_ISO.test(timestamp) ? timestamp : new Date(timestamp).toISOString();
+const CANONICAL_ISO = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+function canonicalIso(timestamp: string): string {
+  const parts = CANONICAL_ISO.exec(timestamp);
+  if (parts && Number(parts[3]) <= daysInMonth(Number(parts[1]), Number(parts[2]))) return timestamp;
+  return new Date(timestamp).toISOString();
+}
+
+const daysInMonth = (year: number, month: number): number =>
+  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
 
 /**
  * Calls from hand-written clients may lack a messageId. The id is then derived from the content, so a retry of
