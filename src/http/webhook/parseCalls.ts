@@ -67,11 +67,15 @@ function batch(
       : withoutWriteKey(call),
   );
   // Measure only when a call could be over the limit: serializing every call of every batch would cost more than
-  // the rest of ingestion.
+  // the rest of ingestion. A body over the limit is most often many small calls: a cheap upper bound clears those,
+  // and only a call whose bound passes the limit is serialized to measure it exactly.
   const sizes = new Map<number, number>();
   const callBytes = (index: number) => {
     if (bodyBytes <= MAX_CALL_BYTES) return bodyBytes;
-    if (!sizes.has(index)) sizes.set(index, Buffer.byteLength(JSON.stringify(withContext[index]) ?? ''));
+    if (!sizes.has(index)) {
+      const call = withContext[index];
+      sizes.set(index, jsonBytesWithin(call, MAX_CALL_BYTES) ?? Buffer.byteLength(JSON.stringify(call) ?? ''));
+    }
     return sizes.get(index)!;
   };
   return { calls: withContext, isBatch: true, batchContext, writeKey, callBytes };
@@ -85,4 +89,31 @@ export function withoutWriteKey(call: unknown): unknown {
   if (typeof call !== 'object' || call === null || Array.isArray(call) || !('writeKey' in call)) return call;
   const { writeKey: _credential, ...rest } = call as Record<string, unknown>;
   return rest;
+}
+
+/**
+ * An upper bound of `value`'s JSON size in bytes when that bound is within `limit`, else undefined. A string
+ * counts six bytes per character (the longest escape, `\u0000`), so the bound holds whatever the text. Only
+ * called on calls already known to nest at most MAX_NESTING_DEPTH levels deep.
+ */
+export function jsonBytesWithin(value: unknown, limit: number): number | undefined {
+  let total = 0;
+  const visit = (v: unknown): boolean => {
+    if (typeof v === 'string') total += 6 * v.length + 2;
+    else if (typeof v === 'object' && v !== null) {
+      if (Array.isArray(v)) {
+        total += 2 + v.length;
+        for (const item of v) if (!visit(item)) return false;
+      } else {
+        total += 2;
+        for (const key in v) {
+          if (!Object.prototype.hasOwnProperty.call(v, key)) continue;
+          total += 6 * key.length + 4;
+          if (!visit((v as Record<string, unknown>)[key])) return false;
+        }
+      }
+    } else total += 24; // numbers, booleans, null (the longest number JSON writes is 24 characters)
+    return total <= limit;
+  };
+  return visit(value) ? total : undefined;
 }
