@@ -7,14 +7,25 @@ export interface ProjectorData {
   readonly config: Config;
 }
 
-/** A projection batch: which projection, which read-model version (1 for the plain names), what to commit. */
+/**
+ * A projection batch: which projection, which read-model version (1 for the plain names), what to commit. A large
+ * batch comes as `BatchSlice`s first and the apply request with the last events; `eventCount` is the whole
+ * batch's, so a batch missing slices (the thread was replaced meanwhile) is refused, never half-applied.
+ */
 export interface ApplyRequest {
   readonly kind: 'apply';
   readonly id: number;
   readonly projection: string;
   readonly version: number;
   readonly events: readonly RecordedEvent[];
+  readonly eventCount: number;
   readonly checkpoint: CheckpointDoc;
+}
+
+export interface BatchSlice {
+  readonly kind: 'slice';
+  readonly id: number;
+  readonly events: readonly RecordedEvent[];
 }
 
 /** Someone was forgotten on the other side: drop their cached keys here too. */
@@ -24,7 +35,7 @@ export interface Forgotten {
   readonly identityKeys: readonly string[];
 }
 
-export type ToProjector = ApplyRequest | Forgotten | { readonly kind: 'close' };
+export type ToProjector = ApplyRequest | BatchSlice | Forgotten | { readonly kind: 'close' };
 
 /** An error as it crosses the thread boundary; `transient` ones are retried without end (a store outage). */
 export interface CarriedError {

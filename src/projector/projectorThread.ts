@@ -8,6 +8,9 @@ import type { BatchApplier, CheckpointDoc } from '../projections/runner';
 import { ReadStoreUnavailableError } from '../readstore/port';
 import type { CarriedError, FromProjector, ProjectorData, ToProjector } from './messages';
 
+/** Events copied to the thread in one message. */
+const SLICE_EVENTS = 1000;
+
 interface Waiting {
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
@@ -61,13 +64,20 @@ export class ProjectorThread {
     await exited;
   }
 
-  private apply(projection: string, version: number, events: readonly RecordedEvent[], checkpoint: CheckpointDoc): Promise<void> {
-    if (this.closed) return Promise.reject(new ReadStoreUnavailableError('the projector thread is closed'));
+  private async apply(projection: string, version: number, events: readonly RecordedEvent[], checkpoint: CheckpointDoc): Promise<void> {
+    if (this.closed) throw new ReadStoreUnavailableError('the projector thread is closed');
     const id = this.nextId++;
-    return new Promise<void>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.ensureWorker().postMessage({ kind: 'apply', id, projection, version, events, checkpoint } satisfies ToProjector);
-    });
+    const applied = new Promise<void>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    // Copying events to the thread blocks this one: a catch-up batch of thousands goes in slices, with turns of
+    // the event loop (webhook requests) between them.
+    let from = 0;
+    for (; events.length - from > SLICE_EVENTS; from += SLICE_EVENTS) {
+      this.ensureWorker().postMessage({ kind: 'slice', id, events: events.slice(from, from + SLICE_EVENTS) } satisfies ToProjector);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const last = events.slice(from);
+    this.ensureWorker().postMessage({ kind: 'apply', id, projection, version, events: last, eventCount: events.length, checkpoint } satisfies ToProjector);
+    return applied;
   }
 
   private ensureWorker(): Worker {

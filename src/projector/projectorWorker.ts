@@ -16,6 +16,7 @@ import { projectBatch } from '../projections/projectBatch';
 import type { Projection } from '../projections/projection';
 import { versionLayout } from '../projections/readModelVersion';
 import type { ReadStore } from '../readstore/port';
+import type { RecordedEvent } from '../eventstore/port';
 import { openReadStore } from '../stores';
 import type { ApplyRequest, CarriedError, FromProjector, ProjectorData, ToProjector } from './messages';
 
@@ -65,18 +66,30 @@ deferToIngestion();
 const started = start(workerData as ProjectorData);
 started.catch((error) => post({ kind: 'startFailed', error: carried(error) }));
 
+/** The first slices of large batches, by batch id, until their apply request comes. */
+const slices = new Map<number, RecordedEvent[]>();
+
 async function apply(projector: Projector, request: ApplyRequest): Promise<void> {
+  const events = [...(slices.get(request.id) ?? []), ...request.events];
+  slices.delete(request.id);
+  if (events.length !== request.eventCount) {
+    throw new ReadStoreUnavailableError(`batch ${request.id} arrived incomplete (${events.length} of ${request.eventCount} events)`);
+  }
   const projection = projector.byName.get(request.projection);
   if (!projection) throw new Error(`the projector thread has no projection ${request.projection}`);
   const { physicalName } = versionLayout(request.projection, request.version);
   // Nothing else runs on this thread, so a batch is handled without yielding.
-  await projectBatch(projector.readStore, projection, physicalName, request.events, request.checkpoint, 0);
+  await projectBatch(projector.readStore, projection, physicalName, events, request.checkpoint, 0);
 }
 
 port.on('message', (message: ToProjector) => {
   void started.then(
     async (projector) => {
       switch (message.kind) {
+        case 'slice':
+          if (!slices.has(message.id)) slices.set(message.id, []);
+          slices.get(message.id)!.push(...message.events);
+          return;
         case 'apply':
           await apply(projector, message).then(
             () => post({ kind: 'applied', id: message.id }),

@@ -15,6 +15,29 @@ const IDLE_POLL_MS = 500;
  * left it sleeps until the next commit. `caughtUp` compares against what has been scanned, not only handled, so
  * a prefix filter that skips the newest events still catches up.
  */
+/** Events read (and parsed) at once: a catch-up batch of thousands is read in slices, between turns of the loop. */
+const READ_SLICE = 1000;
+
+/**
+ * Up to `batchSize` events after `after`, read slice by slice so the event loop (webhook requests) never waits for
+ * a whole large batch to be read and parsed; `head` is the store's head as of the last slice.
+ */
+async function readBatch(
+  source: PollSource,
+  after: bigint,
+  batchSize: number,
+  streamPrefixes: readonly string[] | undefined,
+): Promise<{ events: RecordedEvent[]; head: bigint }> {
+  const events: RecordedEvent[] = [];
+  for (;;) {
+    const wanted = Math.min(READ_SLICE, batchSize - events.length);
+    const slice = source.readAllWithHead({ after: events.at(-1)?.position ?? after, maxCount: wanted, streamPrefixes });
+    events.push(...slice.events);
+    if (slice.events.length < wanted || events.length >= batchSize) return { events, head: slice.head };
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
 export function pollingSubscription(source: PollSource, options: SubscribeOptions, handler: BatchHandler): Subscription {
   const batchSize = options.batchSize ?? 500;
   let position = options.after ?? 0n;
@@ -33,11 +56,7 @@ export function pollingSubscription(source: PollSource, options: SubscribeOption
 
   const loop = async (): Promise<void> => {
     while (!stopped) {
-      const { events, head } = source.readAllWithHead({
-        after: position,
-        maxCount: batchSize,
-        streamPrefixes: options.streamPrefixes,
-      });
+      const { events, head } = await readBatch(source, position, batchSize, options.streamPrefixes);
       if (events.length > 0) {
         await handler(events);
         position = events[events.length - 1]!.position;
