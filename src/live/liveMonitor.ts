@@ -36,7 +36,10 @@ export class LiveMonitor {
     return (events) => {
       const listed = deadLettersListed(projection, events);
       if (listed.length > 0) this.feed.publish(listed);
-      const watched = events.some((e) => this.feed.hasListeners(String(e.metadata.workspaceId ?? '')));
+      // Look-ups per call only for live-sized batches someone watches: a catch-up batch of thousands is history,
+      // and reading its rows would hold the webhook's thread.
+      const watched =
+        events.length <= MAX_LOOKED_UP_BATCH && events.some((e) => this.feed.hasListeners(String(e.metadata.workspaceId ?? '')));
       if (!watched) {
         this.feed.publish(plainProjected(projection, events));
         return;
@@ -66,6 +69,9 @@ export class LiveMonitor {
     this.feed.close();
   }
 }
+
+/** Largest batch whose calls the monitor looks up (attributed to whom, dead-lettered why). */
+const MAX_LOOKED_UP_BATCH = 1000;
 
 /**
  * Calls rejected at the door that the batch has now listed as dead letters: the monitor's dead-letter list
