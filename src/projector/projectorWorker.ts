@@ -7,16 +7,14 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { ReadStoreUnavailableError } from '../readstore/port';
-import { EventStoreUnavailableError } from '../eventstore/port';
+import { EventStoreUnavailableError, RecordedEvent } from '../eventstore/port';
 import { openKeyStore } from '../privacy/openKeyStore';
 import { PersonalDataCipher } from '../privacy/personalDataCipher';
 import { serviceProjections } from '../projections/catalogue';
 import { projectBatch } from '../projections/projectBatch';
 import type { Projection } from '../projections/projection';
 import { versionLayout } from '../projections/readModelVersion';
-import type { ReadStore } from '../readstore/port';
-import type { RecordedEvent } from '../eventstore/port';
+import { ReadStore, ReadStoreUnavailableError } from '../readstore/port';
 import { openReadStore } from '../stores';
 import type { ApplyRequest, CarriedError, FromProjector, ProjectorData, ToProjector } from './messages';
 
