@@ -148,9 +148,12 @@ export async function startServices(config: Config, logger: Logger, overrides: S
       stopFollowing();
       reliability.stop();
       live.close();
+      // First, so the runners' batches in flight end within its grace period and stopping them does not wait
+      // for a long catch-up batch.
+      const projectorClosed = projector?.close();
       await signals.stop();
       for (const runner of runners) await runner.stop();
-      await projector?.close();
+      await projectorClosed;
       await eventStore.close();
       await readStore.close();
       await keyStore.close();

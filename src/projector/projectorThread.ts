@@ -26,6 +26,8 @@ export class ProjectorThread {
   private readonly waiting = new Map<number, Waiting>();
   private closed = false;
   private lost = 0;
+  /** Set while `close` waits for the batches in flight. */
+  private drained: (() => void) | undefined;
 
   constructor(
     private readonly config: Config,
@@ -41,6 +43,11 @@ export class ProjectorThread {
     return (events, checkpoint) => this.apply(projection.name, version, events, checkpoint);
   }
 
+  /** Batches handed to the thread and not answered yet. */
+  get batchesInFlight(): number {
+    return this.waiting.size;
+  }
+
   /** Batches that failed because the thread died under them (each is retried on a new thread). */
   get lostBatches(): number {
     return this.lost;
@@ -54,11 +61,32 @@ export class ProjectorThread {
     await this.worker?.terminate();
   }
 
-  async close(): Promise<void> {
+  /**
+   * Takes no new batch, lets the batches in flight finish for up to `graceMs` (a shutdown must not wait for a
+   * long catch-up batch), then ends the thread: cleanly when nothing is left, at once otherwise. A batch cut off
+   * is not committed, or committed without its answer: either way it is projected again at the next start, and
+   * the documents' position guards make the second pass change nothing twice.
+   */
+  async close(graceMs = 2000): Promise<void> {
     this.closed = true;
+    if (this.waiting.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        this.drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.drained = undefined;
+    }
     const worker = this.worker;
     this.worker = undefined;
     if (!worker) return;
+    if (this.waiting.size > 0) {
+      this.failAll(new ReadStoreUnavailableError('the projector thread was closed before the batch finished'));
+      await worker.terminate();
+      return;
+    }
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.postMessage({ kind: 'close' } satisfies ToProjector);
     await exited;
@@ -111,6 +139,7 @@ export class ProjectorThread {
   private settle(id: number): Waiting | undefined {
     const waiting = this.waiting.get(id);
     this.waiting.delete(id);
+    if (this.waiting.size === 0) this.drained?.();
     return waiting;
   }
 
@@ -126,6 +155,7 @@ export class ProjectorThread {
     const waiting = [...this.waiting.values()];
     this.waiting.clear();
     for (const w of waiting) w.reject(error);
+    this.drained?.();
   }
 }
 
