@@ -37,7 +37,8 @@ export interface AttributionListener {
   /**
    * A call now belongs to `customerId`; `position` is the log position of the event that decided it. `call` is
    * the call readable (personal data opened with the person's key, where the key still exists), opened once for
-   * every listener; the row's payload is the call as stored.
+   * every listener, without `context.ip` and `context.traits` (no read model uses them); the row's payload is the
+   * call as stored.
    */
   onAttributed(row: SegmentEventDoc, customerId: string, uow: UnitOfWork, position: number, call: SegmentCall): Promise<void>;
   /** Two identities turned out to be one person: `fromKey` is now part of `intoKey`. */
@@ -61,7 +62,7 @@ export const createAttributionProjection = (
   options: AttributionOptions = {},
 ): Projection => {
   const { cipher } = options;
-  const open = async (call: SegmentCall) => (cipher ? cipher.openCall(call) : call);
+  const open = async (call: SegmentCall) => (cipher ? cipher.openCall(withoutUnreadContext(call)) : call);
 
   return {
     name: 'attribution',
@@ -134,6 +135,17 @@ export const createAttributionProjection = (
     },
   };
 };
+
+/**
+ * The call without the personal context fields no read model reads (`context.ip`, `context.traits`): they stay
+ * sealed rather than being opened for nothing, which was one AES-GCM decryption per call during catch-up.
+ */
+function withoutUnreadContext(call: SegmentCall): SegmentCall {
+  const context = call.context as Record<string, unknown> | undefined;
+  if (typeof context !== 'object' || context === null || (!('ip' in context) && !('traits' in context))) return call;
+  const { ip: _ip, traits: _traits, ...rest } = context;
+  return { ...call, context: rest } as SegmentCall;
+}
 
 function callOf(event: RecordedEvent): SegmentCall | undefined {
   return callTypeOfEvent(event.type) ? (event.data as unknown as SegmentCall) : undefined;
