@@ -3,8 +3,9 @@ import { Samples } from './stats';
 
 /**
  * Webhook-to-read-model latency through the public API: the live monitor's Server-Sent Events say when the
- * attribution read model has committed a call (stage `attributed` or `unresolved`). The time from sending the
- * call to that event is the latency a CSM's screen sees.
+ * attribution read model has committed a call (stage `attributed` or `unresolved`, or plain `projected` by
+ * attribution for a batch too large to look up). The time from sending the call to that event is the latency a
+ * CSM's screen sees.
  */
 export class ReadModelWatch {
   readonly latency = new Samples();
@@ -32,14 +33,16 @@ export class ReadModelWatch {
         const frame = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         const data = frame.split('\n').find((line) => line.startsWith('data: '));
-        if (data) this.onEvent(JSON.parse(data.slice(6)) as { stage: string; messageId: string | null });
+        if (data) this.onEvent(JSON.parse(data.slice(6)) as { stage: string; messageId: string | null; projection: string | null });
       }
     });
     response.body.on('error', () => undefined);
   }
 
-  private onEvent(event: { stage: string; messageId: string | null }): void {
-    if (event.stage !== 'attributed' && event.stage !== 'unresolved') return;
+  private onEvent(event: { stage: string; messageId: string | null; projection: string | null }): void {
+    const committed =
+      event.stage === 'attributed' || event.stage === 'unresolved' || (event.stage === 'projected' && event.projection === 'attribution');
+    if (!committed) return;
     const sent = event.messageId === null ? undefined : this.sentAt.get(event.messageId);
     if (sent === undefined) return;
     this.sentAt.delete(event.messageId!);
