@@ -94,7 +94,9 @@ export class UnitOfWork {
     position: number,
     change: (current: T | null) => Omit<T, '_pos'> | null | undefined,
   ): Promise<void> {
-    const current = await this.get<T>(collection, id);
+    const known = this.state(collection).docs.get(id);
+    // Most updates find the document in the batch already: no look-up to await then.
+    const current = known !== undefined ? (known as T | null) : await this.get<T>(collection, id);
     if (this.alreadySeen(collection, id, position)) return;
     const next = change(current);
     if (next === undefined) return;
