@@ -1,0 +1,109 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Doc, ReadStore } from '../../src/readstore/port';
+import { openSqliteReadStore } from '../../src/readstore/sqlite';
+import { ProjectedDoc, UnitOfWork } from '../../src/projections/unitOfWork';
+
+interface Counter extends ProjectedDoc {
+  readonly count: number;
+}
+
+/** The store, counting the single-document look-ups that reach it. */
+function counting(store: ReadStore): { store: ReadStore; lookups: () => number } {
+  let lookups = 0;
+  return {
+    lookups: () => lookups,
+    store: {
+      ...store,
+      async collection<T extends Doc>(name: string, indexes?: Parameters<ReadStore['collection']>[1]) {
+        const collection = await store.collection<T>(name, indexes);
+        return {
+          ...collection,
+          get: (id: string) => {
+            lookups += 1;
+            return collection.get(id);
+          },
+        };
+      },
+    },
+  };
+}
+
+/** The documents a batch would put, in order. */
+const putDocs = (uow: UnitOfWork) => uow.writes().map((op) => (op.kind === 'put' ? op.doc : { deleted: op.id }));
+
+const increment = (uow: UnitOfWork, id: string, position: number) =>
+  uow.update<Counter>('counters', id, position, (doc) => ({ _id: id, count: (doc?.count ?? 0) + 1 }));
+
+describe('UnitOfWork (one batch of a projection)', () => {
+  let dir: string;
+  let store: ReadStore;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cscx-uow-'));
+    store = await openSqliteReadStore(join(dir, 'readmodels.db'));
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads a document once and writes it once however many events of the batch change it', async () => {
+    const { store: counted, lookups } = counting(store);
+    const uow = new UnitOfWork(counted, (name) => name);
+    for (let position = 1; position <= 50; position++) await increment(uow, 'acme', position);
+
+    expect(lookups()).to.equal(1);
+    const writes = uow.writes();
+    expect(writes).to.have.length(1);
+    expect(writes[0]).to.deep.include({ kind: 'put', collection: 'counters' });
+    expect(putDocs(uow)).to.deep.equal([{ _id: 'acme', count: 50, _pos: 50 }]);
+  });
+
+  it('writes documents in the order of their last change, into the physical collections', async () => {
+    const uow = new UnitOfWork(store, (name) => `v2_${name}`);
+    await increment(uow, 'a', 1);
+    await increment(uow, 'b', 2);
+    uow.put('notes', { _id: 'n1' });
+    await increment(uow, 'a', 3);
+    uow.delete('notes', 'n2');
+
+    expect(uow.writes().map((op) => [op.collection, op.kind === 'put' ? op.doc._id : op.id])).to.deep.equal([
+      ['v2_counters', 'b'],
+      ['v2_notes', 'n1'],
+      ['v2_counters', 'a'],
+      ['v2_notes', 'n2'],
+    ]);
+  });
+
+  it('skips events a stored document has seen (a re-delivered batch counts nothing twice)', async () => {
+    const stored: Counter = { _id: 'acme', count: 3, _pos: 3 };
+    await store.write([{ kind: 'put', collection: 'counters', doc: stored }]);
+    const uow = new UnitOfWork(store, (name) => name);
+    await uow.prefetch('counters', ['acme', 'missing']);
+    for (let position = 2; position <= 5; position++) await increment(uow, 'acme', position);
+    await increment(uow, 'missing', 4);
+
+    expect(putDocs(uow)).to.deep.equal([
+      { _id: 'acme', count: 5, _pos: 5 },
+      { _id: 'missing', count: 1, _pos: 4 },
+    ]);
+  });
+
+  it('applies every change one event makes to the same document', async () => {
+    const uow = new UnitOfWork(store, (name) => name);
+    await increment(uow, 'acme', 7);
+    await increment(uow, 'acme', 7);
+    expect(putDocs(uow)).to.deep.equal([{ _id: 'acme', count: 2, _pos: 7 }]);
+  });
+
+  it('deletes a document changed earlier in the batch with a single delete', async () => {
+    const uow = new UnitOfWork(store, (name) => name);
+    await increment(uow, 'acme', 1);
+    await uow.update<Counter>('counters', 'acme', 2, () => null);
+    expect(uow.writes()).to.deep.equal([{ kind: 'delete', collection: 'counters', id: 'acme' }]);
+    expect(await uow.get('counters', 'acme')).to.equal(null);
+  });
+});
