@@ -8,13 +8,16 @@ import { docId, GROUP_LINKS, GroupLinkDoc, IDENTITY_LINKS, IdentityLinkDoc } fro
 /**
  * Answers ingestion's "who is this call's customer?" from the attribution read model. Lookups of concurrent
  * requests are coalesced: one `getMany` per collection serves every request waiting at that moment, so a remote
- * read store costs a round trip per batch of requests rather than two per request.
+ * read store costs a round trip per batch of requests rather than two per request. Answers are remembered for
+ * a moment (`LINK_TTL_MS`): filing is only locality (see routeCall), so a link learnt a second late files a few
+ * calls in their identity's stream instead of their customer's, and attribution still puts them right.
  */
 export function readModelCustomerDirectory(
   readStore: ReadStore,
   autoCreateCustomers: (workspaceId: string) => boolean,
   /** Which version of the collections to read (a replay builds a new one, then switches). */
   versions: ReadModelVersions = ReadModelVersions.fixed('attribution'),
+  clock: () => number = Date.now,
 ): CustomerDirectory {
   const links = new CoalescingBatcher(async (requests: LinkRequest[]) => {
     const groupIds = [...new Set(requests.flatMap((r) => r.groupDocIds))];
@@ -30,26 +33,63 @@ export function readModelCustomerDirectory(
     return requests.map(() => found);
   });
 
+  const groups = new RecentAnswers();
+  const identities = new RecentAnswers();
+
   return {
     async lookupFor(workspaceId, calls) {
+      const now = clock();
       const groupDocIds = new Set<string>();
       const identityDocIds = new Set<string>();
       for (const call of calls) {
         const groupId = call.type === 'delete' ? undefined : explicitGroupOf(call);
-        if (groupId !== undefined) groupDocIds.add(docId(workspaceId, groupId));
-        for (const identity of identitiesOf(workspaceId, call)) identityDocIds.add(docId(workspaceId, identity.key));
+        if (groupId !== undefined && !groups.knows(docId(workspaceId, groupId), now)) groupDocIds.add(docId(workspaceId, groupId));
+        for (const identity of identitiesOf(workspaceId, call)) {
+          if (!identities.knows(docId(workspaceId, identity.key), now)) identityDocIds.add(docId(workspaceId, identity.key));
+        }
       }
-      const found =
-        groupDocIds.size || identityDocIds.size
-          ? await links.submit({ groupDocIds: [...groupDocIds], identityDocIds: [...identityDocIds] }).catch(unknownWhenUnavailable)
-          : NOTHING_KNOWN;
+      if (groupDocIds.size || identityDocIds.size) {
+        const found = await links
+          .submit({ groupDocIds: [...groupDocIds], identityDocIds: [...identityDocIds] })
+          .catch(unknownWhenUnavailable);
+        // Only answers the store gave are remembered: an outage's "nothing known" is asked again next time (and
+        // meanwhile an older answer, if any, still files the call).
+        if (found !== NOTHING_KNOWN) {
+          for (const id of groupDocIds) groups.remember(id, found.groups.get(id), now);
+          for (const id of identityDocIds) identities.remember(id, found.identities.get(id) ?? undefined, now);
+        }
+      }
       return {
-        customerOfGroup: (groupId) => found.groups.get(docId(workspaceId, groupId)),
-        customerOfIdentity: (key) => found.identities.get(docId(workspaceId, key)) ?? undefined,
+        customerOfGroup: (groupId) => groups.answer(docId(workspaceId, groupId)),
+        customerOfIdentity: (key) => identities.answer(docId(workspaceId, key)),
         autoCreateCustomers: autoCreateCustomers(workspaceId),
       };
     },
   };
+}
+
+/** How long a routing answer (a customer, or none) is reused before the read model is asked again. */
+const LINK_TTL_MS = 2000;
+const MAX_REMEMBERED = 100_000;
+
+/** Recent answers by document id, oldest forgotten first. */
+class RecentAnswers {
+  private readonly answers = new Map<string, { customerId: string | undefined; at: number }>();
+
+  knows(id: string, now: number): boolean {
+    const entry = this.answers.get(id);
+    return entry !== undefined && now - entry.at < LINK_TTL_MS;
+  }
+
+  answer(id: string): string | undefined {
+    return this.answers.get(id)?.customerId;
+  }
+
+  remember(id: string, customerId: string | undefined, now: number): void {
+    this.answers.delete(id);
+    this.answers.set(id, { customerId, at: now });
+    if (this.answers.size > MAX_REMEMBERED) this.answers.delete(this.answers.keys().next().value!);
+  }
 }
 
 interface LinkRequest {
