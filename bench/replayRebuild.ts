@@ -1,5 +1,4 @@
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { emptyCustomerDirectory } from '../src/commands/customerDirectory';
@@ -38,7 +37,8 @@ async function rebuild(dataDir: string): Promise<void> {
   const rss: number[] = [];
   const sample = () => rss.push(Math.round(process.memoryUsage().rss / 1048576));
   const timer = setInterval(sample, 500);
-  const readDir = mkdtempSync(join(tmpdir(), 'cscx-bench-readmodels-'));
+  // Inside the history's folder, which the benchmark removes afterwards (a rebuild's read models are large).
+  const readDir = mkdtempSync(join(dataDir, 'readmodels-'));
   const config = { ...configFromEnv(), dataDir: readDir, logLevel: 'warn' };
   const eventStore = await openSqliteEventStore(join(dataDir, 'events.db'));
   const head = Number(await eventStore.headPosition());
