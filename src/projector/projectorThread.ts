@@ -69,6 +69,7 @@ export class ProjectorThread {
    */
   async close(graceMs = 2000): Promise<void> {
     this.closed = true;
+    this.worker?.ref(); // closing is work: the process must not end before the thread has ended
     if (this.waiting.size > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, graceMs);
@@ -96,6 +97,7 @@ export class ProjectorThread {
     if (this.closed) throw new ReadStoreUnavailableError('the projector thread is closed');
     const id = this.nextId++;
     const applied = new Promise<void>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    this.ensureWorker().ref(); // a batch in flight keeps the process alive; an idle thread does not
     // Copying events to the thread blocks this one: a catch-up batch of thousands goes in slices, with turns of
     // the event loop (webhook requests) between them.
     let from = 0;
@@ -112,7 +114,7 @@ export class ProjectorThread {
     if (this.worker) return this.worker;
     const workerData: ProjectorData = { config: this.config };
     const worker = new Worker(join(__dirname, 'projectorWorker.js'), { workerData });
-    worker.unref(); // the runners' pending batches say whether there is work; the thread itself keeps nothing alive
+    worker.unref(); // see `apply`: only batches in flight keep the process alive
     worker.on('message', (message: FromProjector) => this.onMessage(message));
     worker.on('error', (error) => this.onLost(worker, error));
     worker.on('exit', (code) => this.onLost(worker, new Error(`projector thread exited with code ${code}`)));
@@ -139,7 +141,10 @@ export class ProjectorThread {
   private settle(id: number): Waiting | undefined {
     const waiting = this.waiting.get(id);
     this.waiting.delete(id);
-    if (this.waiting.size === 0) this.drained?.();
+    if (this.waiting.size === 0) {
+      if (!this.closed) this.worker?.unref();
+      this.drained?.();
+    }
     return waiting;
   }
 

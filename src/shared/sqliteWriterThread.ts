@@ -34,6 +34,7 @@ export class SqliteWriterThread<Request, Outcome> {
     const worker = this.worker;
     this.worker = undefined;
     if (!worker) return;
+    worker.ref(); // closing is work: the process must not end before the thread has closed its connection
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.postMessage({ close: true } satisfies WriterRequest<Request>);
     await exited;
