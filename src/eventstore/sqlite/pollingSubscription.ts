@@ -55,11 +55,20 @@ export function pollingSubscription(source: PollSource, options: SubscribeOption
   };
 
   const loop = async (): Promise<void> => {
+    let ahead: ReturnType<typeof readBatch> | undefined;
     while (!stopped) {
-      const { events, head } = await readBatch(source, position, batchSize, options.streamPrefixes);
+      const { events, head } = await (ahead ?? readBatch(source, position, batchSize, options.streamPrefixes));
+      ahead = undefined;
       if (events.length > 0) {
+        const last = events[events.length - 1]!.position;
+        // A full batch means more is waiting (a catch-up, a replay): read the next one while this one is handled
+        // elsewhere (the projector thread), so that thread does not wait for the read. Delivery still waits.
+        if (events.length === batchSize) {
+          ahead = readBatch(source, last, batchSize, options.streamPrefixes);
+          ahead.catch(() => undefined); // a failed read is seen when awaited above, not as an unhandled rejection
+        }
         await handler(events);
-        position = events[events.length - 1]!.position;
+        position = last;
         // Reads and (SQLite) writes settle as microtasks only: without this turn a long catch-up would starve
         // timers and HTTP requests until it is done.
         await new Promise<void>((resolve) => setImmediate(resolve));
