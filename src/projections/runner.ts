@@ -144,7 +144,7 @@ export class ProjectionRunner {
       if (events.length === 0) return;
       try {
         if (attempt <= attemptsBeforeDeadLetter) await this.apply(events);
-        else await this.applyOneByOne(events);
+        else await this.isolatePoison(events, false);
         return;
       } catch (error) {
         this.options.onError?.(error, { projection: this.projection.name, attempt });
@@ -166,21 +166,39 @@ export class ProjectionRunner {
     this.options.onBatch?.(events, checkpoint.position);
   }
 
-  /** Isolates the poison events of a failing batch: each event alone, dead-lettered if it still fails. */
-  private async applyOneByOne(events: readonly RecordedEvent[]): Promise<void> {
-    for (const event of events) {
-      const attempts = 2;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await this.apply([event]);
-          break;
-        } catch (error) {
-          if (isTransient(error)) throw error;
-          if (attempt < attempts) continue;
-          const letter = deadLetterOf(this.projection.name, event, error, (this.options.attemptsBeforeDeadLetter ?? 3) + attempts);
-          await this.commit([{ kind: 'put', collection: DEAD_LETTERS, doc: letter }], [event]);
-          break;
-        }
+  /**
+   * Isolates the poison events of a failing batch by halving it: a half that applies is committed as it is, a
+   * half that fails is halved again, down to single events, each tried twice and then dead-lettered. One poison
+   * event in a catch-up batch of 10,000 costs about 28 commits instead of 10,000. Halves run in log order, and a
+   * store outage on the way leaves the rest to the retry (the checkpoint says what is done).
+   */
+  private async isolatePoison(events: readonly RecordedEvent[], tryWhole: boolean): Promise<void> {
+    if (events.length === 1) return this.applyOrDeadLetter(events[0]!);
+    if (tryWhole) {
+      try {
+        await this.apply(events);
+        return;
+      } catch (error) {
+        if (isTransient(error)) throw error;
+      }
+    }
+    const middle = Math.ceil(events.length / 2);
+    await this.isolatePoison(events.slice(0, middle), true);
+    await this.isolatePoison(events.slice(middle), true);
+  }
+
+  private async applyOrDeadLetter(event: RecordedEvent): Promise<void> {
+    const attempts = 2;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.apply([event]);
+        return;
+      } catch (error) {
+        if (isTransient(error)) throw error;
+        if (attempt < attempts) continue;
+        const letter = deadLetterOf(this.projection.name, event, error, (this.options.attemptsBeforeDeadLetter ?? 3) + attempts);
+        await this.commit([{ kind: 'put', collection: DEAD_LETTERS, doc: letter }], [event]);
+        return;
       }
     }
   }

@@ -75,6 +75,35 @@ describe('Dead-letter retry of an event a projection failed on', () => {
     expect(letter!.stack).to.contain('cannot map amount');
   });
 
+  it('finds a few poison events in a large batch by halving it, not by committing every event alone', async () => {
+    const store = await openSqliteEventStore(':memory:');
+    const models = await openSqliteReadStore(':memory:');
+    let commits = 0;
+    const big = new ProjectionRunner(store, models, totalsProjection({ broken: true }), {
+      attemptsBeforeDeadLetter: 1,
+      backoffMs: () => 0,
+      batchSize: 2000,
+      onBatch: () => (commits += 1),
+    });
+    try {
+      const amounts = Array.from({ length: 2000 }, (_, i) => ([137, 1000, 1999].includes(i) ? `bad ${i}` : 1));
+      await store.appendToStreams([
+        { streamName: 'order-big', events: amounts.map((amount) => ({ id: randomUUID(), type: 'OrderPlaced', data: { amount }, metadata: { workspaceId: 'ws1' } })) },
+      ]);
+      await big.start();
+      await big.caughtUp();
+      const totals = (await (await models.collection<TotalDoc>('totals')).get('all'))!;
+      expect(totals).to.include({ count: 1997, amounts: 1997 });
+      const letters = await (await models.collection<DeadLetterDoc>(DEAD_LETTERS)).find({ status: 'open' });
+      expect(letters.map((l) => l.errors[0]!.message).sort()).to.deep.equal(['"bad 1000"', '"bad 137"', '"bad 1999"'].map((a) => `cannot map amount ${a}`).sort());
+      expect(commits, 'commits while isolating three poison events among 2,000').to.be.lessThan(100);
+    } finally {
+      await big.stop();
+      await store.close();
+      await models.close();
+    }
+  });
+
   it('applies the event once after the mapping is fixed, even when retried again or twice at once', async () => {
     const [letter] = await openLetters();
     const retry = new DeadLetterRetry({ readStore, runners: [runner], ingest: noIngest });
