@@ -97,6 +97,8 @@ export class ProjectorThread {
     if (this.closed) throw new ReadStoreUnavailableError('the projector thread is closed');
     const id = this.nextId++;
     const applied = new Promise<void>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    // The thread may die while the slices below are sent: the rejection is the caller's, when it awaits.
+    applied.catch(() => undefined);
     this.ensureWorker().ref(); // a batch in flight keeps the process alive; an idle thread does not
     // Copying events to the thread blocks this one: a catch-up batch of thousands goes in slices, with turns of
     // the event loop (webhook requests) between them.
@@ -104,6 +106,7 @@ export class ProjectorThread {
     for (; events.length - from > SLICE_EVENTS; from += SLICE_EVENTS) {
       this.ensureWorker().postMessage({ kind: 'slice', id, events: events.slice(from, from + SLICE_EVENTS) } satisfies ToProjector);
       await new Promise<void>((resolve) => setImmediate(resolve));
+      if (!this.waiting.has(id)) return applied; // failed meanwhile (the thread died, or was closed)
     }
     const last = events.slice(from);
     this.ensureWorker().postMessage({ kind: 'apply', id, projection, version, events: last, eventCount: events.length, checkpoint } satisfies ToProjector);

@@ -32,6 +32,26 @@ describe('Projector thread: catching up on a history', function () {
     }
   });
 
+  it('survives the thread dying while a large batch is being handed over: the batch is sent again, counted once', async () => {
+    // Outside a test runner an unhandled rejection ends the process: there must be none.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const service = await startTestService({ dataDir });
+    try {
+      const projector = service.services.projector!;
+      while (projector.batchesInFlight === 0) await new Promise((resolve) => setImmediate(resolve));
+      await projector.terminate(); // the first batch's slices are on their way (3,600 events: four messages)
+      await service.settled();
+      expect(projector.lostBatches).to.be.greaterThan(0);
+      await expectEveryCallCountedOnce(service);
+      expect(unhandled).to.deep.equal([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await service.close();
+    }
+  });
+
   it('cut off in the middle of a batch at shutdown, projects it again at the next start without counting twice', async () => {
     const first = await startTestService({ dataDir });
     // As soon as the first batch is on the thread, close without a grace period: it is abandoned where it stands.
