@@ -1,19 +1,14 @@
 import { expect } from 'chai';
+import { track } from '../support/segmentCalls';
 import { readEngines, startTestService, TestService, WEBHOOK } from '../support/testService';
 
 const ACCOUNTS = 4;
 const REQUESTS = 40;
 const CALLS_PER_REQUEST = 10;
 
-let counter = 0;
-const trackFor = (account: number) => ({
-  type: 'track',
-  messageId: `crash-${++counter}`,
-  userId: `user-${account}-${counter % 3}`,
-  event: 'Feature Used',
-  context: { groupId: `crash-acct-${account}` },
-  timestamp: new Date(Date.UTC(2026, 10, 1) + counter * 1000).toISOString(),
-});
+/** A track call of a user of `crash-acct-<account>` (the shared test call, with its unique messageId). */
+const trackFor = (account: number, n: number) =>
+  track({ userId: `user-${account}-${n % 3}`, context: { groupId: `crash-acct-${account}` } }) as { messageId: string };
 
 for (const readEngine of readEngines()) {
   describe(`Faults: the projector thread dies under load (${readEngine})`, function () {
@@ -29,13 +24,11 @@ for (const readEngine of readEngines()) {
       const sent = new Map<number, string[]>();
       let terminations = 0;
       for (let request = 0; request < REQUESTS; request++) {
-        const calls = Array.from({ length: CALLS_PER_REQUEST }, (_, i) => trackFor((request + i) % ACCOUNTS));
+        const accounts = Array.from({ length: CALLS_PER_REQUEST }, (_, i) => (request + i) % ACCOUNTS);
+        const calls = accounts.map((account, i) => trackFor(account, request + i));
         const answer = await service.post(WEBHOOK, calls);
         expect(answer.status).to.equal(200);
-        for (const call of calls) {
-          const account = Number(call.context.groupId.split('-').at(-1));
-          sent.set(account, [...(sent.get(account) ?? []), call.messageId]);
-        }
+        calls.forEach((call, i) => sent.set(accounts[i]!, [...(sent.get(accounts[i]!) ?? []), call.messageId]));
         // Kill the thread while the runner may be waiting for it: some batches die in flight, some after
         // their commit (the retry must then change nothing).
         if (request % 7 === 3) {
