@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../eventstore/port';
 import type { ReadStore } from '../readstore/port';
 import type { Projection } from './projection';
-import { CHECKPOINTS, CheckpointDoc } from './runner';
+import { CHECKPOINTS, CheckpointDoc } from './checkpoint';
 import { UnitOfWork } from './unitOfWork';
 
 /**

@@ -2,10 +2,10 @@ import type { EventStore, RecordedEvent, Subscription } from '../eventstore/port
 import { ReadStoreUnavailableError, ReadStore, WriteOp } from '../readstore/port';
 import { EventStoreUnavailableError } from '../eventstore/port';
 import type { Projection } from './projection';
+import { CHECKPOINTS, CheckpointDoc } from './checkpoint';
 import { projectBatch } from './projectBatch';
 import { DEAD_LETTERS, deadLetterOf } from './deadLetters/deadLetter';
 
-export const CHECKPOINTS = 'checkpoints';
 
 /** Work that needs the projection's runner, asked of an instance where it only stands by (RUN_PROJECTIONS=false). */
 export class ProjectionsElsewhereError extends Error {
@@ -13,12 +13,6 @@ export class ProjectionsElsewhereError extends Error {
     super(`projection ${projection} runs on another instance (this one has RUN_PROJECTIONS=false); ask that one`);
     this.name = 'ProjectionsElsewhereError';
   }
-}
-
-export interface CheckpointDoc {
-  readonly _id: string;
-  readonly position: number;
-  readonly updatedAt: string;
 }
 
 export interface RunnerOptions {

@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import type { RecordedEvent } from '../eventstore/port';
-import type { CheckpointDoc } from '../projections/runner';
+import type { CheckpointDoc } from '../projections/checkpoint';
 
 /** What the projector thread is started with. */
 export interface ProjectorData {

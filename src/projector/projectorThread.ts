@@ -4,7 +4,8 @@ import type { Config } from '../config';
 import type { RecordedEvent } from '../eventstore/port';
 import type { PersonalDataCipher } from '../privacy/personalDataCipher';
 import type { Projection } from '../projections/projection';
-import type { BatchApplier, CheckpointDoc } from '../projections/runner';
+import type { CheckpointDoc } from '../projections/checkpoint';
+import type { BatchApplier } from '../projections/runner';
 import { ReadStoreUnavailableError } from '../readstore/port';
 import type { CarriedError, FromProjector, ProjectorData, ToProjector } from './messages';
 

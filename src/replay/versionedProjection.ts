@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { EventStore } from '../eventstore/port';
 import type { Projection } from '../projections/projection';
 import { ReadModelVersion, ReadModelVersions, versionLayout, versionOfCollection } from '../projections/readModelVersion';
-import { BatchApplier, CHECKPOINTS, ProjectionRunner, RunnerOptions } from '../projections/runner';
+import { CHECKPOINTS } from '../projections/checkpoint';
+import { BatchApplier, ProjectionRunner, RunnerOptions } from '../projections/runner';
 import type { ReadStore } from '../readstore/port';
 
 /**
