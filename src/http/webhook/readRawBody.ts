@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { createGunzip, createInflate } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { HttpError } from '../httpError';
 
 /**
@@ -12,8 +12,9 @@ export async function readRawBody(ctx: Context, limitBytes: number): Promise<Buf
   if (declared > limitBytes) throw tooLarge(limitBytes);
   const encoding = ctx.get('content-encoding').toLowerCase();
   let source: Readable = ctx.req;
-  if (encoding === 'gzip') source = ctx.req.pipe(createGunzip());
-  else if (encoding === 'deflate') source = ctx.req.pipe(createInflate());
+  // pipeline, not pipe: a client that goes away also ends the inflating stream, instead of leaving it waiting.
+  if (encoding === 'gzip') source = pipeline(ctx.req, createGunzip(), () => undefined);
+  else if (encoding === 'deflate') source = pipeline(ctx.req, createInflate(), () => undefined);
   else if (encoding && encoding !== 'identity') {
     throw new HttpError(415, 'unsupported_encoding', `Content-Encoding ${encoding} is not supported (use gzip or none)`);
   }
@@ -26,6 +27,8 @@ export async function readRawBody(ctx: Context, limitBytes: number): Promise<Buf
  */
 function collect(source: Readable, limitBytes: number): Promise<Buffer> {
   if (source.readableEnded) return Promise.resolve(Buffer.alloc(0));
+  // Gone before we started (the client left while the request waited at admission): no event will come.
+  if (source.destroyed) return Promise.reject(new HttpError(400, 'unreadable_body', 'the body could not be read: the connection closed'));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
