@@ -1,4 +1,5 @@
 import type { IngestRequest, IngestSummary } from '../commands/ingestSegmentCalls';
+import { CALL_TYPES } from '../domain/segment/calls';
 import { EventStoreUnavailableError } from '../eventstore/port';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from '../observability/metrics';
@@ -122,7 +123,8 @@ export class Admission {
   private count(request: IngestRequest, summary: IngestSummary): void {
     const typeAt = (index: number) => {
       const type = (request.calls[index] as { type?: unknown } | null)?.type;
-      return typeof type === 'string' && type.length <= 20 ? type : 'invalid';
+      // Only Segment's call types become labels: anything a sender writes there would be a new metric series.
+      return typeof type === 'string' && (CALL_TYPES as string[]).includes(type) ? type : 'invalid';
     };
     const { stored, rejected } = summary;
     if (stored.length === 1) this.metrics.callsSeen(stored[0]!.call.type, 'accepted'); // the single-call request

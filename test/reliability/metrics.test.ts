@@ -23,7 +23,7 @@ describe('Prometheus metrics at /metrics', () => {
 
   it('counts calls by type and outcome, times the acks, and counts dead letters by status', async () => {
     const repeated = track();
-    await service.post(WEBHOOK, [group(), repeated, track(), track({ event: undefined })]);
+    await service.post(WEBHOOK, [group(), repeated, track(), track({ event: undefined }), track({ type: 'made-up' })]);
     await service.post(WEBHOOK, repeated);
     await service.settled();
     const text = await scrape();
@@ -31,6 +31,9 @@ describe('Prometheus metrics at /metrics', () => {
     expect(sample(text, 'segment_events_total{type="group",outcome="accepted"}')).to.equal(1);
     expect(sample(text, 'segment_events_total{type="track",outcome="duplicate"}')).to.equal(1);
     expect(sample(text, 'segment_events_total{type="track",outcome="rejected"}')).to.equal(1);
+    // A type nobody defined is counted, but as "invalid": senders cannot mint metric series.
+    expect(sample(text, 'segment_events_total{type="invalid",outcome="rejected"}')).to.equal(1);
+    expect(text).not.to.contain('made-up');
     expect(sample(text, 'segment_ack_latency_seconds_count{status="200"}')).to.equal(2);
     expect(sample(text, 'http_requests_total{method="POST",route="/api/integrations/segment/webhook",status="200"}')).to.equal(2);
     expect(sample(text, 'dead_letters{status="open"}')).to.be.at.least(1);

@@ -23,7 +23,8 @@ export const isPersonalPropertyKey = (key: string): boolean => {
   let personal = personalKeyMemo.get(key);
   if (personal === undefined) {
     personal = PERSONAL_PROPERTY_KEYS.has(key.toLowerCase());
-    if (personalKeyMemo.size < 10_000) personalKeyMemo.set(key, personal);
+    // Bounded in count and in key length: a sender inventing keys must not grow it, nor pin large strings.
+    if (key.length <= 64 && personalKeyMemo.size < 10_000) personalKeyMemo.set(key, personal);
   }
   return personal;
 };
