@@ -144,7 +144,8 @@ export class ProjectionRunner {
         this.options.onError?.(error, { projection: this.projection.name, attempt });
         await sleep((this.options.backoffMs ?? defaultBackoff)(attempt));
         // A store outage is no reason to give up on an event: stay on the batch until the store is back.
-        if (isTransient(error)) attempt = Math.min(attempt, attemptsBeforeDeadLetter);
+        // (The loop's increment then lands on a whole-batch attempt, never on poison isolation.)
+        if (isTransient(error)) attempt = Math.min(attempt, attemptsBeforeDeadLetter - 1);
       }
     }
     throw new Error('projection stopped');

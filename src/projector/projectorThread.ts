@@ -134,9 +134,13 @@ export class ProjectorThread {
       case 'failed':
         this.settle(message.id)?.reject(revived(message.error));
         return;
-      case 'startFailed':
+      case 'startFailed': {
+        // A thread that could not open its stores is of no use: end it, and the next batch starts a new one.
+        const broken = this.worker;
         this.failAll(revived({ ...message.error, transient: true }));
+        void broken?.terminate();
         return;
+      }
       case 'forgotten':
         this.cipher.evict(message.workspaceId, message.identityKeys);
     }

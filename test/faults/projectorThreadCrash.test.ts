@@ -32,7 +32,9 @@ for (const readEngine of readEngines()) {
         // Kill the thread while the runner may be waiting for it: some batches die in flight, some after
         // their commit (the retry must then change nothing).
         if (request % 7 === 3) {
-          await service.services.projector!.terminate();
+          const projector = service.services.projector!;
+          for (let turn = 0; turn < 10_000 && projector.batchesInFlight === 0; turn++) await new Promise((resolve) => setImmediate(resolve));
+          await projector.terminate();
           terminations++;
         }
       }

@@ -7,7 +7,7 @@ import { DeadLetterRetry, RetryRefused } from '../../src/projections/deadLetters
 import type { Projection } from '../../src/projections/projection';
 import { ProjectionRunner } from '../../src/projections/runner';
 import type { ProjectedDoc } from '../../src/projections/unitOfWork';
-import type { ReadStore } from '../../src/readstore/port';
+import { ReadStore, ReadStoreUnavailableError } from '../../src/readstore/port';
 import { openSqliteReadStore } from '../../src/readstore/sqlite';
 import { rejectionOf } from '../support/promises';
 
@@ -99,6 +99,40 @@ describe('Dead-letter retry of an event a projection failed on', () => {
       expect(commits, 'commits while isolating three poison events among 2,000').to.be.lessThan(100);
     } finally {
       await big.stop();
+      await store.close();
+      await models.close();
+    }
+  });
+
+  it('after a store outage retries the whole batch, never halving a healthy one', async () => {
+    const store = await openSqliteEventStore(':memory:');
+    const models = await openSqliteReadStore(':memory:');
+    let outages = 3;
+    const flaky: ReadStore = {
+      ...models,
+      write: async (ops) => {
+        if (outages > 0) {
+          outages -= 1;
+          throw new ReadStoreUnavailableError('read store restarting');
+        }
+        return models.write(ops);
+      },
+    };
+    const committed: number[] = [];
+    const runner = new ProjectionRunner(store, flaky, totalsProjection({ broken: false }), {
+      attemptsBeforeDeadLetter: 1,
+      backoffMs: () => 0,
+      onBatch: (events) => committed.push(events.length),
+    });
+    try {
+      await store.appendToStreams([
+        { streamName: 'order-9', events: [1, 2, 3, 4].map((amount) => ({ id: randomUUID(), type: 'OrderPlaced', data: { amount }, metadata: {} })) },
+      ]);
+      await runner.start();
+      await runner.caughtUp();
+      expect(committed).to.deep.equal([4]);
+    } finally {
+      await runner.stop();
       await store.close();
       await models.close();
     }

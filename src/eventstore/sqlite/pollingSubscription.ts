@@ -10,11 +10,6 @@ export interface PollSource {
 /** A safety net for writes this process did not make (another process on the same file). */
 const IDLE_POLL_MS = 500;
 
-/**
- * A catch-up subscription over the embedded log: reads a batch, awaits the handler, repeats; when nothing is
- * left it sleeps until the next commit. `caughtUp` compares against what has been scanned, not only handled, so
- * a prefix filter that skips the newest events still catches up.
- */
 /** Events read (and parsed) at once: a catch-up batch of thousands is read in slices, between turns of the loop. */
 const READ_SLICE = 1000;
 
@@ -38,6 +33,12 @@ async function readBatch(
   }
 }
 
+/**
+ * A catch-up subscription over the embedded log: reads a batch, awaits the handler, repeats; when nothing is
+ * left it sleeps until the next commit. `caughtUp` compares against what has been scanned, not only handled, so
+ * a prefix filter that skips the newest events still catches up.
+ * A full batch is followed by a read of the next one while it is handled, so two batches may be in memory.
+ */
 export function pollingSubscription(source: PollSource, options: SubscribeOptions, handler: BatchHandler): Subscription {
   const batchSize = options.batchSize ?? 500;
   let position = options.after ?? 0n;
