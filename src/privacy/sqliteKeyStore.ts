@@ -2,8 +2,7 @@ import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { GroupCommit } from '../shared/groupCommit';
-import { SqliteWriterThread } from '../shared/sqliteWriterThread';
+import { inlineWriter, SqliteWriterThread } from '../shared/sqliteWriterThread';
 import { docIdOfKid, KeyStore, keyDocId, LiveKey } from './keyStore';
 
 interface KeyRow {
@@ -126,13 +125,7 @@ export function openSqliteKeyStore(filePath: string): KeyStore {
 }
 
 function keyWriter(filePath: string, db: Database.Database) {
-  if (filePath === ':memory:') {
-    const write = createWriter(db);
-    const commits = new GroupCommit<KeyRequest, Map<string, LiveKey>>(write, (error) => error);
-    return { submit: (request: KeyRequest) => commits.submit(request), close: async () => undefined };
-  }
-  return new SqliteWriterThread<KeyRequest, Map<string, LiveKey>>(
-    { filePath, writerModule: __filename },
-    { failure: (reason, cause) => new Error(`key store failed to commit: ${reason}`, { cause }) },
-  );
+  const options = { failure: (reason: string, cause?: unknown) => new Error(`key store failed to commit: ${reason}`, { cause }) };
+  if (filePath === ':memory:') return inlineWriter(createWriter(db), options);
+  return new SqliteWriterThread<KeyRequest, Map<string, LiveKey>>({ filePath, writerModule: __filename }, options);
 }

@@ -1,7 +1,7 @@
 /**
  * Coalesces concurrent asynchronous requests: those made while a batch is in flight (or in the same turn of the
  * event loop) are handled together by the next batch, so a remote store sees one round trip for many callers.
- * The asynchronous counterpart of GroupCommit: at most one batch runs at a time.
+ * At most one batch runs at a time (the group commit of src/shared/sqliteWriterThread.ts is built on it).
  */
 export class CoalescingBatcher<Request, Result> {
   private queue: { request: Request; resolve: (r: Result) => void; reject: (e: unknown) => void }[] = [];

@@ -8,6 +8,31 @@ import type { WriterData, WriterReply, WriterRequest } from './sqliteWriterWorke
  * requests that arrive meanwhile form the next group. Under load groups grow as large as the disk is slow, which
  * is what lets one fsync serve hundreds of webhook requests while the main thread keeps serving.
  */
+interface WriterOptions {
+  /** The error every request of a failed group (or of a lost thread) gets, from the reason. */
+  readonly failure: (reason: string, cause?: unknown) => Error;
+  /** Called after each group is durable, before its requests are answered. */
+  readonly onCommitted?: () => void;
+}
+
+/**
+ * The same group commit on the calling thread: for `:memory:` databases, which only their one connection can
+ * see. `write` is what the writer thread's `createWriter` returns.
+ */
+export function inlineWriter<Request, Outcome>(write: (group: readonly Request[]) => Outcome[], options: WriterOptions) {
+  const batcher = new CoalescingBatcher<Request, Outcome>(async (group) => {
+    let outcomes: Outcome[];
+    try {
+      outcomes = write(group);
+    } catch (error) {
+      throw options.failure(error instanceof Error ? error.message : String(error), error);
+    }
+    options.onCommitted?.();
+    return outcomes;
+  });
+  return { submit: (request: Request) => batcher.submit(request), close: () => batcher.whenIdle() };
+}
+
 export class SqliteWriterThread<Request, Outcome> {
   private readonly batcher = new CoalescingBatcher<Request, Outcome>((group) => this.write(group));
   private worker: Worker | undefined;
@@ -16,12 +41,7 @@ export class SqliteWriterThread<Request, Outcome> {
 
   constructor(
     private readonly writer: WriterData,
-    private readonly options: {
-      /** The error every request of a failed group (or of a lost thread) gets, from the reason. */
-      readonly failure: (reason: string, cause?: unknown) => Error;
-      /** Called after each group is durable, before its requests are answered. */
-      readonly onCommitted?: () => void;
-    },
+    private readonly options: WriterOptions,
   ) {}
 
   submit(request: Request): Promise<Outcome> {

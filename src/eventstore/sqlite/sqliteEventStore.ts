@@ -10,12 +10,11 @@ import {
   StreamAppend,
   WrongExpectedRevisionError,
 } from '../port';
-import { GroupCommit } from '../../shared/groupCommit';
 import { AppendOutcome, AppendRequest, createAppender, isRevisionConflict, serialiseAppends } from './appender';
 import { pollingSubscription } from './pollingSubscription';
 import { EventRow, prefixRanges, toRecordedEvent } from './rows';
 import { migrate } from './schema';
-import { SqliteWriterThread } from '../../shared/sqliteWriterThread';
+import { inlineWriter, SqliteWriterThread } from '../../shared/sqliteWriterThread';
 
 /**
  * How appends reach the file. `thread` (the default for files) commits on a writer thread so fsync never blocks the
@@ -32,32 +31,20 @@ export async function openSqliteEventStore(
   const db = new Database(filePath);
   migrate(db);
   const mode = filePath === ':memory:' ? 'inline' : (options.writer ?? 'thread');
-  return new SqliteEventStore(db, (onCommitted) =>
-    mode === 'thread'
-      ? new SqliteWriterThread<AppendRequest, AppendOutcome>(
-          { filePath, writerModule: require.resolve('./appender') },
-          { failure: (reason, cause) => new EventStoreUnavailableError(`embedded event store failed to commit: ${reason}`, cause), onCommitted },
-        )
-      : inlineWriter(db, onCommitted),
-  );
+  return new SqliteEventStore(db, (onCommitted) => {
+    const writerOptions = {
+      failure: (reason: string, cause?: unknown) => new EventStoreUnavailableError(`embedded event store failed to commit: ${reason}`, cause),
+      onCommitted,
+    };
+    return mode === 'thread'
+      ? new SqliteWriterThread<AppendRequest, AppendOutcome>({ filePath, writerModule: require.resolve('./appender') }, writerOptions)
+      : inlineWriter(createAppender(db), writerOptions);
+  });
 }
 
 interface GroupWriter {
   submit(request: AppendRequest): Promise<AppendOutcome>;
   close(): Promise<void>;
-}
-
-function inlineWriter(db: Database.Database, onCommitted: () => void): GroupWriter {
-  const append = createAppender(db);
-  const groupCommit = new GroupCommit<AppendRequest, AppendOutcome>(
-    (group) => {
-      const outcomes = append(group);
-      onCommitted();
-      return outcomes;
-    },
-    (error) => new EventStoreUnavailableError(`embedded event store failed to commit: ${String(error)}`, error),
-  );
-  return { submit: (request) => groupCommit.submit(request), close: async () => undefined };
 }
 
 class SqliteEventStore implements EventStore {
