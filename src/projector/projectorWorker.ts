@@ -5,7 +5,7 @@
  * read-model documents), so webhook requests are never queued behind a catch-up batch.
  */
 import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { EventStoreUnavailableError, RecordedEvent } from '../eventstore/port';
 import { openKeyStore } from '../privacy/openKeyStore';
@@ -48,13 +48,13 @@ async function start({ config }: ProjectorData): Promise<Projector> {
 
 /**
  * Acknowledgements come first: on a machine whose cores are all busy, this thread runs on what the webhook's
- * thread leaves (nice 10). Read models then fall behind rather than acks slowing down, and a lag past the limits
+ * thread leaves (10 nice levels below the process). Read models then fall behind rather than acks slowing down, and a lag past the limits
  * sheds load at the door (503). Linux only: /proc/thread-self names this thread's id; elsewhere nothing changes.
  */
 function deferToIngestion(): void {
   try {
     const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, 10);
+    if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, Math.min(19, getPriority(threadId) + 10));
   } catch {
     // not Linux, or not allowed: run at the normal priority
   }
