@@ -84,9 +84,10 @@ export async function startServices(config: Config, logger: Logger, overrides: S
     attribution,
     runner: runnerOptions(attribution.name),
     workspaceIds: () => workspaces.all().map((w) => w._id),
-    alertWebhook: config.alertWebhookUrl
-      ? { url: config.alertWebhookUrl, secret: config.alertWebhookSecret, retryBaseMs: config.alertWebhookRetryBaseMs }
-      : undefined,
+    alertWebhook:
+      config.alertWebhookUrl && config.runProjections
+        ? { url: config.alertWebhookUrl, secret: config.alertWebhookSecret, retryBaseMs: config.alertWebhookRetryBaseMs }
+        : undefined,
     dropGraceMs: config.readModelDropGraceMs,
     logger,
     // Live and rebuilt versions of the attribution projection; a preview (other mappings) stays on this thread.

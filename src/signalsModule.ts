@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { AlertFeed, AlertListener } from './alerts/alertFeed';
 import { AlertWebhook, AlertWebhookOptions } from './alerts/alertWebhook';
+import { DeliveryCursor } from './alerts/deliveryCursor';
 import type { MappingSet } from './domain/signals/mappingRules';
 import type { EventStore } from './eventstore/port';
 import { HealthQueries } from './projections/health/queries';
@@ -34,6 +35,7 @@ export async function startSignalsModule(deps: {
   readonly attribution: Projection;
   readonly runner: RunnerOptions;
   readonly workspaceIds: () => readonly string[];
+  /** Set only where the projections run: one sender per deployment, one stored cursor. */
   readonly alertWebhook?: AlertWebhookOptions;
   readonly logger: Logger;
   /** Wait before dropping a replaced read-model version (instances that follow the pointer on a timer). */
@@ -44,8 +46,11 @@ export async function startSignalsModule(deps: {
   const { eventStore, readStore, logger } = deps;
   const versions = await ReadModelVersions.open(readStore, deps.attribution.name);
   const health = new HealthQueries(readStore, versions);
-  const alertWebhook = deps.alertWebhook ? new AlertWebhook(deps.alertWebhook, logger) : undefined;
-  const sinks: AlertListener[] = alertWebhook ? [alertWebhook.sink] : [];
+  const alertWebhook = deps.alertWebhook
+    ? new AlertWebhook(deps.alertWebhook, health, new DeliveryCursor(readStore, 'webhook'), logger)
+    : undefined;
+  // The webhook reads the alerts itself, from its stored cursor: the feed only tells it there is news.
+  const sinks: AlertListener[] = alertWebhook ? [() => alertWebhook.poke()] : [];
   const alertFeed = new AlertFeed(health, sinks, logger);
   const attribution = new VersionedProjection(eventStore, readStore, versions, deps.attribution, {
     runner: deps.runner,
@@ -56,6 +61,7 @@ export async function startSignalsModule(deps: {
   });
   // The feed first: alerts the live runner raises while it catches up after a restart are news to push.
   await alertFeed.start();
+  await alertWebhook?.start();
   await attribution.start();
   const replays = new ReplayManager({ eventStore, readStore, target: attribution, workspaceIds: deps.workspaceIds, logger });
   return {

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AlertDoc } from '../projections/health/documents';
 import { alertView } from './alertView';
+import type { DeliveryCursor } from './deliveryCursor';
 
 export interface AlertWebhookOptions {
   readonly url: string;
@@ -13,56 +14,131 @@ export interface AlertWebhookOptions {
   readonly timeoutMs?: number;
 }
 
+/** Where the webhook reads alerts from: the health read model, oldest first after a feed key. */
+export interface AlertSource {
+  alertsAfter(feedKey: string, limit: number): Promise<AlertDoc[]>;
+  newestFeedKey(): Promise<string>;
+}
+
+const PAGE = 100;
 const backoff = (baseMs: number, attempt: number) => Math.min(60_000, baseMs * 2 ** (attempt - 1));
 
+type Outcome = 'delivered' | 'abandoned' | 'stopped';
+
 /**
- * POSTs each alert to an outbound webhook, retrying timeouts, network errors, 408, 429 and 5xx with exponential
- * backoff. Deliveries are at least once (the receiver deduplicates on `X-CSCX-Alert-Id`) and held in memory:
- * alerts pending when the process stops are not retried after a restart (they stay in `GET /api/alerts`).
+ * POSTs alerts to an outbound webhook in the order they were raised, reading them from the read model after a
+ * stored cursor (an outbox): an alert pending when the process stops, or raised while the receiver is down, is
+ * delivered after the restart. Timeouts, network errors, 408, 429 and 5xx are retried with exponential backoff;
+ * the cursor moves past an alert once it is delivered or given up on (after `maxAttempts`, logged). Deliveries
+ * are at least once (a crash between the POST and the cursor write sends the alert again): the receiver
+ * deduplicates on `X-CSCX-Alert-Id`. One alert at a time, so an unreachable receiver holds the queue rather than
+ * reordering it. Only the instance that runs the projections delivers (one cursor, one sender).
  */
 export class AlertWebhook {
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly inFlight = new Set<Promise<void>>();
+  private deliveredUpTo = '';
+  private draining: Promise<void> | undefined;
+  private dirty = false;
   private stopped = false;
+  private interruptWait: (() => void) | undefined;
   delivered = 0;
   failed = 0;
 
   constructor(
     private readonly options: AlertWebhookOptions,
+    private readonly source: AlertSource,
+    private readonly cursor: DeliveryCursor,
     private readonly logger: Logger,
   ) {}
 
-  readonly sink = (alert: AlertDoc): void => this.attempt(alert, 1);
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    await Promise.allSettled([...this.inFlight]);
+  /**
+   * Resumes from the stored cursor. The first start ever begins after the newest alert: alerts raised before a
+   * webhook was configured are history, not news.
+   */
+  async start(): Promise<void> {
+    const stored = await this.cursor.load();
+    if (stored === undefined) {
+      this.deliveredUpTo = await this.source.newestFeedKey();
+      await this.cursor.save(this.deliveredUpTo);
+    } else {
+      this.deliveredUpTo = stored;
+    }
+    this.poke();
   }
 
-  private attempt(alert: AlertDoc, attempt: number): void {
+  /** New alerts may be stored: deliver them (coalesced: one pass at a time, one more if poked meanwhile). */
+  poke(): void {
     if (this.stopped) return;
-    const delivery = this.post(alert).then(
-      () => {
+    if (this.draining) {
+      this.dirty = true;
+      return;
+    }
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+    });
+  }
+
+  /** Resolves when everything poked about has been delivered or given up on (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  /** Ends waits between retries; the alert being retried stays pending and is sent again after a restart. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.interruptWait?.();
+    await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    do {
+      this.dirty = false;
+      try {
+        for (;;) {
+          const alerts = await this.source.alertsAfter(this.deliveredUpTo, PAGE);
+          for (const alert of alerts) {
+            if ((await this.deliver(alert)) === 'stopped') return;
+            this.deliveredUpTo = alert.feedKey;
+            await this.cursor.save(alert.feedKey);
+          }
+          if (alerts.length < PAGE) break;
+        }
+      } catch (error) {
+        // The read model or the cursor could not be read or written: the next poke tries again from the cursor.
+        this.logger.warn({ err: error }, 'alert webhook could not read or record alerts');
+      }
+    } while (this.dirty && !this.stopped);
+  }
+
+  private async deliver(alert: AlertDoc): Promise<Outcome> {
+    const maxAttempts = this.options.maxAttempts ?? 8;
+    for (let attempt = 1; ; attempt++) {
+      if (this.stopped) return 'stopped';
+      try {
+        await this.post(alert);
         this.delivered += 1;
-      },
-      (error: Error & { retry?: boolean }) => {
-        const maxAttempts = this.options.maxAttempts ?? 8;
+        return 'delivered';
+      } catch (caught) {
+        const error = caught as Error & { retry?: boolean };
         if (error.retry === false || attempt >= maxAttempts) {
           this.failed += 1;
           this.logger.error({ err: error, alert: alert._id, attempt }, 'alert webhook delivery abandoned');
-          return;
+          return 'abandoned';
         }
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          this.attempt(alert, attempt + 1);
-        }, backoff(this.options.retryBaseMs ?? 500, attempt));
-        this.timers.add(timer);
-      },
-    );
-    this.inFlight.add(delivery);
-    void delivery.finally(() => this.inFlight.delete(delivery));
+        await this.wait(backoff(this.options.retryBaseMs ?? 500, attempt));
+      }
+    }
+  }
+
+  private wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.interruptWait = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.interruptWait = done;
+    });
   }
 
   private async post(alert: AlertDoc): Promise<void> {

@@ -1,6 +1,4 @@
 import { expect } from 'chai';
-import { createServer, IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { track } from '../support/segmentCalls';
 import { readEngines, startTestService, TestService } from '../support/testService';
 import { productStory, send } from './signalsHelpers';
@@ -61,40 +59,6 @@ for (const readEngine of readEngines()) {
       service = await startTestService({ readEngine });
       expect((await fetch(`${service.url}/api/alerts/stream?token=nope`)).status).to.equal(401);
       expect((await fetch(`${service.url}/api/alerts/stream`)).status).to.equal(401);
-    });
-
-    it('POSTs alerts to the outbound webhook, retrying after a failure', async () => {
-      const received: { body: { alert: { kind: string } }; alertId: string }[] = [];
-      let attempts = 0;
-      const receiver = createServer((req: IncomingMessage, res) => {
-        let body = '';
-        req.on('data', (chunk) => (body += chunk));
-        req.on('end', () => {
-          attempts += 1;
-          if (attempts === 1) {
-            res.writeHead(503).end();
-            return;
-          }
-          received.push({ body: JSON.parse(body), alertId: String(req.headers['x-cscx-alert-id']) });
-          res.writeHead(204).end();
-        });
-      });
-      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/alerts`;
-      try {
-        service = await startTestService({ readEngine, config: { alertWebhookUrl: url, alertWebhookRetryBaseMs: 1 } });
-        const webhook = service.services.signals.alertWebhook!;
-        await send(service, productStory());
-        await service.settled();
-        await service.services.signals.alertFeed.settled();
-        while (webhook.delivered + webhook.failed < 1) await new Promise((resolve) => setImmediate(resolve));
-        await webhook.stop();
-        expect(attempts).to.be.greaterThan(1);
-        expect(received.map((r) => r.body.alert.kind)).to.include('risk-signal');
-        expect(received[0]!.alertId).to.match(/risk-signal/);
-      } finally {
-        receiver.close();
-      }
     });
   });
 }
