@@ -61,7 +61,8 @@ async function ceiling(rows: Row[]): Promise<number> {
 /** The service as a child process on a fresh data folder (and database), for one group of phases. */
 async function startService(engine: 'sqlite' | 'mongodb', extraEnv: Record<string, string> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'cscx-bench-'));
-  const env: Record<string, string> = { DATA_DIR: dataDir, SEGMENT_WRITE_KEY: WRITE_KEY, ADMIN_TOKEN, LOG_LEVEL: 'warn', ...extraEnv };
+  // METRICS_TOKEN emptied: the bench reads the projection lag from /metrics.
+  const env: Record<string, string> = { DATA_DIR: dataDir, SEGMENT_WRITE_KEY: WRITE_KEY, ADMIN_TOKEN, LOG_LEVEL: 'warn', METRICS_TOKEN: '', ...extraEnv };
   if (engine === 'sqlite') env.MONGODB_URI = '';
   else env.MONGODB_DATABASE = `cscx_bench_${randomUUID().slice(0, 8)}`;
   const { child, url } = await startChild(join(DIST, 'src/main.js'), env);

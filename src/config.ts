@@ -37,6 +37,8 @@ export interface Config {
   readonly projectorThread: boolean;
   /** Wait before dropping a replaced read-model version, so instances following the pointer have moved on. */
   readonly readModelDropGraceMs: number;
+  /** Set: `/metrics` answers only `Authorization: Bearer <token>` (Prometheus' `authorization` setting). */
+  readonly metricsToken?: string;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -64,6 +66,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     runProjections: !/^(false|0|off|no)$/i.test(env.RUN_PROJECTIONS?.trim() ?? ''),
     projectorThread: !/^(false|0|off|no)$/i.test(env.PROJECTOR_THREAD?.trim() ?? ''),
     readModelDropGraceMs: env.READ_MODEL_DROP_GRACE_MS?.trim() ? positive(env, 'READ_MODEL_DROP_GRACE_MS', 0) : 0,
+    metricsToken: nonEmpty('METRICS_TOKEN'),
   };
 }
 

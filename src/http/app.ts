@@ -34,7 +34,8 @@ export function buildApp(services: Services): Koa {
   app.silent = true; // errors are answered and logged by errorAnswers
 
   const open = new Router();
-  mountHealthRoutes(open, services.reliability);
+  const { health, metrics } = services.reliability;
+  mountHealthRoutes(open, { health, metrics, metricsToken: services.config.metricsToken });
   mountOpenApi(open);
   mountSegmentWebhook(open, services);
   mountTrackingApi(open, services);

@@ -65,3 +65,28 @@ describe('Prometheus metrics at /metrics', () => {
     expect(sample(text, `replay_progress_ratio{replay="${id}"}`)).to.equal(1);
   });
 });
+
+describe('/metrics behind a token (METRICS_TOKEN)', () => {
+  let service: TestService;
+  before(async () => {
+    service = await startTestService({ config: { metricsToken: 'mt_scraper' } });
+  });
+  after(() => service.close());
+
+  it('answers 401 without the token or with another one, and the metrics with it', async () => {
+    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer mt_other' }, { authorization: `Bearer ${service.adminToken}` }]) {
+      const refused = await fetch(service.url + '/metrics', { headers });
+      expect(refused.status).to.equal(401);
+      expect(refused.headers.get('www-authenticate')).to.equal('Bearer');
+      expect(await refused.text()).not.to.contain('segment_events_total');
+    }
+    const scraped = await fetch(service.url + '/metrics', { headers: { authorization: 'Bearer mt_scraper' } });
+    expect(scraped.status).to.equal(200);
+    expect(await scraped.text()).to.contain('segment_ack_latency_seconds');
+  });
+
+  it('leaves the probes open for the orchestrator', async () => {
+    expect((await fetch(service.url + '/healthz')).status).to.equal(200);
+    expect((await fetch(service.url + '/readyz')).status).to.equal(200);
+  });
+});

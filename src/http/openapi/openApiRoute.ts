@@ -20,6 +20,7 @@ export const openApiDocument = {
       signature: { type: 'apiKey', in: 'header', name: 'X-Signature', description: 'hex HMAC-SHA1 of the body with the shared secret' },
       adminToken: { type: 'http', scheme: 'bearer', description: "the workspace's admin token" },
       adminTokenQuery: { type: 'apiKey', in: 'query', name: 'token' },
+      metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when the deployment sets one' },
     },
   },
 } as const;

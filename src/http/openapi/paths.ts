@@ -142,7 +142,15 @@ export const paths: Record<string, Record<string, unknown>> = {
     },
   },
   '/metrics': {
-    get: { tags: tags('operations'), summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } },
+    get: {
+      tags: tags('operations'),
+      summary: 'Prometheus metrics (open, or behind METRICS_TOKEN when it is set)',
+      security: [{}, { metricsToken: [] }],
+      responses: {
+        '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
+        '401': errorAnswers['401'],
+      },
+    },
   },
   '/openapi.json': { get: { tags: tags('operations'), summary: 'This document', security: [], responses: { '200': answer('OpenAPI 3.1', { type: 'object' }) } } },
 };
