@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { expect } from 'chai';
+import { ReadStoreUnavailableError } from '../../src/readstore/port';
 import { openSqliteReadStore } from '../../src/readstore/sqlite';
 import { readStoreContract } from '../contracts/readStore.contract';
 
@@ -52,5 +54,57 @@ describe('SQLite read store specifics', () => {
       );
     expect(await (await store.collection('docs')).count()).to.equal(0);
     await store.close();
+  });
+
+  describe('while another connection holds the write lock (the projector thread committing a batch)', () => {
+    let dir: string;
+    let other: Database.Database;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'cscx-readstore-'));
+    });
+    afterEach(() => {
+      if (other?.open) other.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    const holdWriteLock = (file: string) => {
+      other = new Database(file);
+      other.exec('BEGIN IMMEDIATE');
+    };
+
+    it('waits between turns of the event loop and writes once the lock is released', async () => {
+      const file = join(dir, 'read.db');
+      const store = await openSqliteReadStore(file);
+      const docs = await store.collection('docs');
+      holdWriteLock(file);
+
+      let written = false;
+      const writing = store.write([{ kind: 'put', collection: 'docs', doc: { _id: 'a' } }]).then(() => (written = true));
+      const putting = docs.put({ _id: 'b' });
+      // A timer runs while both writes wait: the thread is not held by SQLite's own busy wait.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(written).to.equal(false);
+      other.exec('COMMIT');
+      await writing;
+      await putting;
+      expect((await docs.getMany(['a', 'b'])).map((d) => d._id)).to.deep.equal(['a', 'b']);
+      await store.close();
+    });
+
+    it('reports an outage once the lock is held longer than it waits, and writes again afterwards', async () => {
+      const file = join(dir, 'read.db');
+      const store = await openSqliteReadStore(file, { lockWaitMs: 50 });
+      await store.collection('docs');
+      holdWriteLock(file);
+      const failed = await store.write([{ kind: 'put', collection: 'docs', doc: { _id: 'a' } }]).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failed).to.be.instanceOf(ReadStoreUnavailableError);
+      other.exec('ROLLBACK');
+      await store.write([{ kind: 'put', collection: 'docs', doc: { _id: 'a' } }]);
+      expect(await (await store.collection('docs')).count()).to.equal(1);
+      await store.close();
+    });
   });
 });

@@ -9,6 +9,8 @@ import type { StatementCache } from './statements';
 export interface SqliteCollectionContext {
   readonly statements: StatementCache;
   ensureTable(collection: string): string;
+  /** Runs a change once no other connection holds the write lock (waiting between turns of the event loop). */
+  whenUnlocked<R>(change: () => R): Promise<R>;
 }
 
 export function sqliteCollection<T extends Doc>(name: string, context: SqliteCollectionContext): Collection<T> {
@@ -47,14 +49,16 @@ export function sqliteCollection<T extends Doc>(name: string, context: SqliteCol
     },
     async put(doc) {
       const json = serialize(doc);
-      prepare(`INSERT INTO ${table()} (_id, doc) VALUES (?, ?) ON CONFLICT (_id) DO UPDATE SET doc = excluded.doc`).run(doc._id, json);
+      await context.whenUnlocked(() =>
+        prepare(`INSERT INTO ${table()} (_id, doc) VALUES (?, ?) ON CONFLICT (_id) DO UPDATE SET doc = excluded.doc`).run(doc._id, json),
+      );
     },
     async delete(id) {
-      prepare(`DELETE FROM ${table()} WHERE _id = ?`).run(id);
+      await context.whenUnlocked(() => prepare(`DELETE FROM ${table()} WHERE _id = ?`).run(id));
     },
     async deleteMany(filter) {
       const where = compileFilter(filter);
-      return prepare(`DELETE FROM ${table()} WHERE ${where.sql}`).run(...where.params).changes;
+      return context.whenUnlocked(() => prepare(`DELETE FROM ${table()} WHERE ${where.sql}`).run(...where.params).changes);
     },
   };
   return { name, ...withTranslatedErrors(methods) };

@@ -1,22 +1,35 @@
 import Database from 'better-sqlite3';
 import type { Doc, IndexSpec, ReadStore, WriteOp } from '../port';
 import { serialize } from './documents';
-import { translateErrors } from './errors';
+import { isBusy, toReadStoreError, translateErrors } from './errors';
 import { assertCollectionName, assertFieldPath, collectionOfTable, jsonPathOf, tableOf } from './names';
 import { sqliteCollection } from './sqliteCollection';
 import { StatementCache } from './statements';
+
+export interface SqliteReadStoreOptions {
+  /** Longest wait for another connection's write lock before the write fails as an outage. */
+  readonly lockWaitMs?: number;
+}
+
+/**
+ * How long a statement waits for a lock inside SQLite, holding the thread. The service's thread and the projector
+ * thread write the same file, and a catch-up batch holds the write lock for a while: longer waits go on between
+ * turns of the event loop (see `whenUnlocked`), so a webhook request is never stuck behind another thread's commit.
+ */
+const BLOCKING_LOCK_WAIT_MS = 20;
 
 /**
  * The embedded read store: one table per collection holding JSON documents. Read models can always be rebuilt
  * from the event store, so `synchronous=NORMAL` (durable up to the last checkpoint of the WAL) is enough.
  */
-export async function openSqliteReadStore(filePath: string): Promise<ReadStore> {
+export async function openSqliteReadStore(filePath: string, options: SqliteReadStoreOptions = {}): Promise<ReadStore> {
+  const lockWaitMs = options.lockWaitMs ?? 5000;
   const db = translateErrors(() => new Database(filePath));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   // A user deletion erases personal data from read models: overwrite freed pages instead of leaving it there.
   db.pragma('secure_delete = ON');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${BLOCKING_LOCK_WAIT_MS}`);
   // Projection batches write thousands of documents into tables that grow to millions of rows (one per event,
   // keyed by a random event id): a 64 MiB page cache (default 2 MiB) keeps most index pages a batch touches in
   // memory (1,000,000-event replay: about 10% less CPU than 32 MiB), and checkpointing the WAL every 40 MiB
@@ -72,25 +85,38 @@ export async function openSqliteReadStore(filePath: string): Promise<ReadStore> 
     }
   });
 
+  /** Runs a change, retrying it while another connection holds the write lock, up to `lockWaitMs`. */
+  const whenUnlocked = async <R>(change: () => R): Promise<R> => {
+    const deadline = performance.now() + lockWaitMs;
+    for (let pauseMs = 1; ; pauseMs = Math.min(2 * pauseMs, 50)) {
+      try {
+        return change();
+      } catch (error) {
+        if (!isBusy(error) || performance.now() >= deadline) throw toReadStoreError(error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
+  };
+
   const store: ReadStore = {
     async collection<T extends Doc>(name: string, indexes: readonly IndexSpec[] = []) {
-      return translateErrors(() => {
-        assertCollectionName(name);
-        indexes.forEach(assertIndexSpec); // before creating anything, so a bad spec leaves no trace
+      assertCollectionName(name);
+      indexes.forEach(assertIndexSpec); // before creating anything, so a bad spec leaves no trace
+      await whenUnlocked(() => {
         ensureTable(name);
         for (const spec of indexes) createIndex(name, spec);
-        return sqliteCollection<T>(name, { statements, ensureTable });
       });
+      return sqliteCollection<T>(name, { statements, ensureTable, whenUnlocked });
     },
     async write(ops) {
-      translateErrors(() => {
+      await whenUnlocked(() => {
         // Tables are created before the transaction, so a rollback never leaves knownTables out of date.
         for (const collection of new Set(ops.map((op) => op.collection))) ensureTable(collection);
         applyInOrder(ops);
       });
     },
     async dropCollection(name) {
-      translateErrors(() => {
+      await whenUnlocked(() => {
         db.exec(`DROP TABLE IF EXISTS ${tableOf(name)}`);
         knownTables.delete(name);
         writers.delete(name);
