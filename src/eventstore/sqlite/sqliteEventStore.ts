@@ -50,6 +50,9 @@ interface GroupWriter {
 class SqliteEventStore implements EventStore {
   private readonly commitListeners = new Set<() => void>();
   private readonly head;
+  private readonly readStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
+  /** The head and the events after a position, in one read transaction (both from the same snapshot). */
+  private readonly readAtOnce;
   private readonly writer: GroupWriter;
   private closed = false;
 
@@ -59,6 +62,13 @@ class SqliteEventStore implements EventStore {
     writer: (onCommitted: () => void) => GroupWriter,
   ) {
     this.head = db.prepare<[], { head: number | null }>('SELECT MAX(position) AS head FROM events');
+    this.readAtOnce = db.transaction(
+      (read: Database.Statement<unknown[], EventRow>, after: number, prefixParams: readonly string[], maxCount: number) => {
+        const head = BigInt(this.head.get()?.head ?? 0);
+        if (maxCount <= 0) return { events: [] as RecordedEvent[], head };
+        return { events: read.all(after, ...prefixParams, maxCount).map(toRecordedEvent), head };
+      },
+    );
     this.writer = writer(() => this.notifyCommit());
   }
 
@@ -94,15 +104,20 @@ class SqliteEventStore implements EventStore {
 
   private readAllWithHead(options: ReadAllOptions): { events: RecordedEvent[]; head: bigint } {
     const { sql, params } = prefixRanges(options.streamPrefixes);
-    const read = this.db.transaction(() => {
-      const head = BigInt(this.head.get()?.head ?? 0);
-      if (options.maxCount <= 0) return { events: [], head };
-      const rows = this.db
-        .prepare<unknown[], EventRow>(`SELECT * FROM events WHERE position > ?${sql} ORDER BY position LIMIT ?`)
-        .all(Number(options.after ?? 0n), ...params, options.maxCount);
-      return { events: rows.map(toRecordedEvent), head };
-    });
-    return read();
+    return this.readAtOnce(this.readAfter(sql), Number(options.after ?? 0n), params, options.maxCount);
+  }
+
+  /**
+   * The read statement for one stream-prefix filter, prepared once: subscriptions read after every commit, and
+   * preparing (parsing and planning the SQL) cost as much as a small read itself.
+   */
+  private readAfter(prefixSql: string): Database.Statement<unknown[], EventRow> {
+    let statement = this.readStatements.get(prefixSql);
+    if (statement === undefined) {
+      statement = this.db.prepare<unknown[], EventRow>(`SELECT * FROM events WHERE position > ?${prefixSql} ORDER BY position LIMIT ?`);
+      this.readStatements.set(prefixSql, statement);
+    }
+    return statement;
   }
 
   async headPosition(): Promise<bigint> {
