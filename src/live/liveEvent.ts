@@ -37,7 +37,7 @@ const objectOf = (value: unknown): Record<string, unknown> =>
   value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
 /** What a live event says about a call (raw or decoded): its ids, type and display name. */
-export function describeCall(raw: unknown): Pick<
+function describeCall(raw: unknown): Pick<
   LiveEventDraft,
   'messageId' | 'callType' | 'name' | 'userId' | 'anonymousId' | 'groupId'
 > {
@@ -54,22 +54,6 @@ export function describeCall(raw: unknown): Pick<
     groupId,
   };
 }
-
-export const emptyDraft = (workspaceId: string, stage: LiveStage): LiveEventDraft => ({
-  workspaceId,
-  stage,
-  messageId: null,
-  eventId: null,
-  callType: null,
-  name: null,
-  userId: null,
-  anonymousId: null,
-  groupId: null,
-  customerId: null,
-  projection: null,
-  errors: [],
-  source: null,
-});
 
 /** What a stage adds to a call's description. */
 export type DraftDetails = Partial<Pick<LiveEventDraft, 'messageId' | 'eventId' | 'customerId' | 'projection' | 'errors' | 'source'>>;

@@ -1,3 +1,4 @@
+import { isoFormatter } from '../shared/isoTime';
 import { LiveEvent, LiveEventDraft, stamped } from './liveEvent';
 
 export type LiveListener = (event: LiveEvent) => void;
@@ -18,7 +19,7 @@ export class LiveFeed {
 
   publish(drafts: readonly LiveEventDraft[], now?: Date): void {
     if (this.closed) return;
-    const at = now ? now.toISOString() : isoNow();
+    const at = now ? now.toISOString() : publishedIso(Date.now());
     for (const draft of drafts) {
       const event = stamped(draft, ++this.seq, at);
       let recent = this.recentByWorkspace.get(draft.workspaceId);
@@ -70,14 +71,5 @@ export class LiveFeed {
   }
 }
 
-/** The current time in ISO form, formatted once per millisecond (ingestion publishes twice per request). */
-let lastMs = NaN;
-let lastIso = '';
-function isoNow(): string {
-  const ms = Date.now();
-  if (ms !== lastMs) {
-    lastIso = new Date(ms).toISOString();
-    lastMs = ms;
-  }
-  return lastIso;
-}
+/** Ingestion publishes twice per request: the time is formatted once per millisecond. */
+const publishedIso = isoFormatter();

@@ -3,7 +3,7 @@ import { callTypeOfEvent, SEGMENT_CALL_REJECTED, SegmentCallRejectedData } from 
 import { SEGMENT_CALL_STREAM_PREFIXES } from '../domain/streams';
 import type { RecordedEvent } from '../eventstore/port';
 import type { ReadStore } from '../readstore/port';
-import { emptyDraft, describeCall } from './liveEvent';
+import { draftOf } from './liveEvent';
 import { LiveFeed } from './liveFeed';
 import { ingestedStages, receivedStages } from './ingestionStages';
 import { projectionStages } from './projectionStages';
@@ -80,19 +80,16 @@ const MAX_LOOKED_UP_BATCH = 1000;
 const deadLettersListed = (projection: string, events: readonly RecordedEvent[]) =>
   events
     .filter((event) => event.type === SEGMENT_CALL_REJECTED)
-    .map((event) => ({
-      ...emptyDraft(String(event.metadata.workspaceId ?? ''), 'projected' as const),
-      messageId: (event.data as unknown as SegmentCallRejectedData).messageId ?? null,
-      eventId: event.id,
-      projection,
-    }));
+    .map((event) =>
+      // The rejected call is no Segment call to describe: only its message id says which one it was.
+      draftOf(String(event.metadata.workspaceId ?? ''), 'projected', null, {
+        messageId: (event.data as unknown as SegmentCallRejectedData).messageId ?? null,
+        eventId: event.id,
+        projection,
+      }),
+    );
 
 const plainProjected = (projection: string, events: readonly RecordedEvent[]) =>
   events
     .filter((event) => callTypeOfEvent(event.type) !== undefined)
-    .map((event) => ({
-      ...emptyDraft(String(event.metadata.workspaceId ?? ''), 'projected' as const),
-      ...describeCall(event.data),
-      eventId: event.id,
-      projection,
-    }));
+    .map((event) => draftOf(String(event.metadata.workspaceId ?? ''), 'projected', event.data, { eventId: event.id, projection }));

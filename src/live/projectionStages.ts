@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../eventstore/port';
 import { SEGMENT_EVENTS, SegmentEventDoc } from '../projections/attribution/documents';
 import { DEAD_LETTERS, DeadLetterDoc } from '../projections/deadLetters/deadLetter';
 import type { ReadStore } from '../readstore/port';
-import { describeCall, emptyDraft, LiveEventDraft } from './liveEvent';
+import { draftOf, LiveEventDraft } from './liveEvent';
 
 const ATTRIBUTION = 'attribution';
 
@@ -32,20 +32,15 @@ export async function projectionStages(
       : undefined;
 
   return calls.map((event) => {
-    const base = {
-      ...emptyDraft(String(event.metadata.workspaceId ?? ''), 'projected'),
-      ...describeCall(event.data),
-      eventId: event.id,
-      projection,
-      source: typeof event.metadata.source === 'string' ? event.metadata.source : null,
-    };
+    const workspaceId = String(event.metadata.workspaceId ?? '');
+    const details = { eventId: event.id, projection, source: typeof event.metadata.source === 'string' ? event.metadata.source : null };
     const letter = letters.get(event.id);
-    if (letter) return { ...base, stage: 'failed' as const, errors: letter.errors };
-    if (!attributed) return base;
-    const doc = attributed.get(event.id);
-    if (!doc) return base; // calls the attribution model does not list (deletions, aliases)
+    if (letter) return draftOf(workspaceId, 'failed', event.data, { ...details, errors: letter.errors });
+    const doc = attributed?.get(event.id);
+    // Other projections, and calls the attribution model does not list (deletions, aliases): plainly projected.
+    if (!doc) return draftOf(workspaceId, 'projected', event.data, details);
     return doc.customerId && doc.attribution !== 'unresolved'
-      ? { ...base, stage: 'attributed' as const, customerId: doc.customerId }
-      : { ...base, stage: 'unresolved' as const };
+      ? draftOf(workspaceId, 'attributed', event.data, { ...details, customerId: doc.customerId })
+      : draftOf(workspaceId, 'unresolved', event.data, details);
   });
 }

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { emptyDraft, LiveEventDraft } from '../../src/live/liveEvent';
+import { draftOf, LiveEventDraft } from '../../src/live/liveEvent';
 import { LiveFeed } from '../../src/live/liveFeed';
 
-const draft = (workspaceId: string, messageId: string): LiveEventDraft => ({ ...emptyDraft(workspaceId, 'stored'), messageId });
+const draft = (workspaceId: string, messageId: string): LiveEventDraft => draftOf(workspaceId, 'stored', null, { messageId });
 
 describe('LiveFeed', () => {
   it("keeps each workspace's latest events, oldest first, however many came before", () => {

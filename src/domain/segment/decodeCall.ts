@@ -2,6 +2,7 @@ import { isLeft } from 'fp-ts/Either';
 import { createHash } from 'node:crypto';
 import { CALL_TYPES, callCodecs, CallType, SegmentCall } from './calls';
 import { FieldError, fieldErrorsOf } from './fieldErrors';
+import { isoFormatter } from '../../shared/isoTime';
 
 /** Segment's limit for one call; larger calls are refused whole (413) or, inside a batch, rejected one by one. */
 export const MAX_CALL_BYTES = 32 * 1024;
@@ -47,7 +48,7 @@ export function decodeCall(input: unknown, receivedAt: Date, sizeOf: () => numbe
 }
 
 function normalise(call: Record<string, unknown>, raw: object, receivedAt: Date): SegmentCall {
-  const received = isoOf(receivedAt);
+  const received = receiptIso(receivedAt.getTime());
   // Copied key by key: a spread followed by a key the call lacks (receivedAt, usually) is several times slower.
   const out: Record<string, unknown> = {};
   for (const key in call) {
@@ -63,16 +64,7 @@ function normalise(call: Record<string, unknown>, raw: object, receivedAt: Date)
 }
 
 /** The calls of one request share their receipt time: it is formatted once, not once per call. */
-let lastReceivedMs = NaN;
-let lastReceivedIso = '';
-function isoOf(date: Date): string {
-  const ms = date.getTime();
-  if (ms !== lastReceivedMs) {
-    lastReceivedIso = date.toISOString();
-    lastReceivedMs = ms;
-  }
-  return lastReceivedIso;
-}
+const receiptIso = isoFormatter();
 
 /**
  * Segment's own rule: timestamp = receivedAt - (sentAt - originalTimestamp), which corrects device clocks. A call
