@@ -1,5 +1,6 @@
 import type { Collection, ReadStore } from '../readstore/port';
-import { generateSecret, matchesStoredSecret, secretDigest, signatureMatches } from './secrets';
+import { timingSafeEqual } from 'node:crypto';
+import { generateSecret, secretDigest, signatureMatches } from './secrets';
 import { DEFAULT_SETTINGS, WORKSPACE_ID, WORKSPACES, WorkspaceDoc, WorkspaceSettings } from './workspace';
 
 export interface NewWorkspace {
@@ -20,6 +21,11 @@ export class WorkspaceRegistry {
   private workspaces = new Map<string, WorkspaceDoc>();
   /** Counts local saves, so a reload that overlapped one does not undo it. */
   private saves = 0;
+  /**
+   * Digests of each workspace's stored secrets, made once per document: every request is checked against all of
+   * them. A saved or reloaded workspace is a new document, so a rotated or revoked key leaves with the old one.
+   */
+  private readonly digests = new WeakMap<WorkspaceDoc, { readonly writeKeys: Buffer[]; readonly adminToken: Buffer }>();
 
   private constructor(private readonly collection: Collection<WorkspaceDoc>) {}
 
@@ -81,10 +87,11 @@ export class WorkspaceRegistry {
     const given = secretDigest(key);
     let found: WorkspaceDoc | undefined;
     for (const workspace of this.workspaces.values()) {
-      for (const candidate of workspace.writeKeys) {
+      const digests = this.digestsOf(workspace).writeKeys;
+      workspace.writeKeys.forEach((candidate, i) => {
         const live = !candidate.expiresAt || Date.parse(candidate.expiresAt) > now;
-        if (matchesStoredSecret(given, candidate.key) && live) found = workspace;
-      }
+        if (timingSafeEqual(given, digests[i]!) && live) found = workspace;
+      });
     }
     return found;
   }
@@ -92,8 +99,17 @@ export class WorkspaceRegistry {
   byAdminToken(token: string): WorkspaceDoc | undefined {
     const given = secretDigest(token);
     let found: WorkspaceDoc | undefined;
-    for (const workspace of this.workspaces.values()) if (matchesStoredSecret(given, workspace.adminToken)) found = workspace;
+    for (const workspace of this.workspaces.values()) if (timingSafeEqual(given, this.digestsOf(workspace).adminToken)) found = workspace;
     return found;
+  }
+
+  private digestsOf(workspace: WorkspaceDoc) {
+    let digests = this.digests.get(workspace);
+    if (!digests) {
+      digests = { writeKeys: workspace.writeKeys.map((k) => secretDigest(k.key)), adminToken: secretDigest(workspace.adminToken) };
+      this.digests.set(workspace, digests);
+    }
+    return digests;
   }
 
   /**
