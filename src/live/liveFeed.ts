@@ -42,6 +42,23 @@ export class LiveFeed {
     return (this.recentByWorkspace.get(workspaceId) ?? []).slice(-this.keepPerWorkspace).filter((e) => e.seq > afterSeq);
   }
 
+  /**
+   * The items that can still be seen once published: all of a watched workspace's, and the newest
+   * `keepPerWorkspace` of the others (nobody would see the older ones). A catch-up batch of thousands then builds
+   * a few hundred live events instead of one per call.
+   */
+  visible<T>(items: readonly T[], workspaceOf: (item: T) => string): T[] {
+    const counts = new Map<string, number>();
+    const kept: T[] = [];
+    for (let i = items.length - 1; i >= 0; i--) {
+      const workspaceId = workspaceOf(items[i]!);
+      const seen = counts.get(workspaceId) ?? 0;
+      if (seen < this.keepPerWorkspace || this.hasListeners(workspaceId)) kept.push(items[i]!);
+      counts.set(workspaceId, seen + 1);
+    }
+    return kept.reverse();
+  }
+
   hasListeners(workspaceId: string): boolean {
     return (this.listeners.get(workspaceId)?.size ?? 0) > 0;
   }

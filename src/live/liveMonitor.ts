@@ -41,7 +41,7 @@ export class LiveMonitor {
       const watched =
         events.length <= MAX_LOOKED_UP_BATCH && events.some((e) => this.feed.hasListeners(String(e.metadata.workspaceId ?? '')));
       if (!watched) {
-        this.feed.publish(plainProjected(projection, events));
+        this.feed.publish(plainProjected(projection, this.feed.visible(events, (e) => String(e.metadata.workspaceId ?? ''))));
         return;
       }
       projectionStages(this.readStore, projection, events, this.physicalName).then(

@@ -27,4 +27,19 @@ describe('LiveFeed', () => {
     feed.publish([draft('a', 'two')]);
     expect(heard).to.deep.equal(['one']);
   });
+
+  it("builds only what can be seen: a watched workspace's items all, the others' newest that the feed keeps", () => {
+    const feed = new LiveFeed(2);
+    feed.subscribe('watched', () => undefined);
+    const items = ['a1', 'w1', 'a2', 'w2', 'a3', 'b1', 'w3', 'a4'].map((id) => ({ id, workspace: id.startsWith('w') ? 'watched' : id[0]! }));
+    const kept = feed.visible(items, (item) => item.workspace).map((item) => item.id);
+    expect(kept).to.deep.equal(['w1', 'w2', 'a3', 'b1', 'w3', 'a4']);
+    // What a monitor opening later sees is the same as if every item had been published.
+    const all = new LiveFeed(2);
+    for (const item of items) all.publish([draft(item.workspace, item.id)]);
+    feed.publish(feed.visible(items, (item) => item.workspace).map((item) => draft(item.workspace, item.id)));
+    for (const workspace of ['a', 'b', 'watched']) {
+      expect(feed.recent(workspace).map((e) => e.messageId), workspace).to.deep.equal(all.recent(workspace).map((e) => e.messageId));
+    }
+  });
 });
