@@ -14,10 +14,15 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts a Node program on loopback and waits (at most 30 s) until `readyPath` answers 200. */
-export async function startChild(script: string, env: Record<string, string>, readyPath = '/healthz'): Promise<{ child: ChildProcess; url: string }> {
+/** Starts a Node program (with `nodeArgs` for node itself) on loopback and waits (at most 30 s) until `readyPath` answers 200. */
+export async function startChild(
+  script: string,
+  env: Record<string, string>,
+  readyPath = '/healthz',
+  nodeArgs: readonly string[] = [],
+): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -38,3 +38,38 @@ describe('embedded SQLite writer thread', function () {
     }
   });
 });
+
+describe('embedded SQLite append request (one string to the writer thread)', function () {
+  it('stores data holding control characters, NUL text, separators and non-Latin text exactly, with exact revisions', async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'cscx-es-'));
+    try {
+      const store = await openSqliteEventStore(join(dir, 'events.db'), { writer: 'thread' });
+      const data = { text: 'a\u0000b\u0001c\nd', emoji: 'café ☕ 𝄞', nested: { list: [1, null, 'x\u0000'] } };
+      const metadata = { workspaceId: 'ws\u0000x', note: '' };
+      const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+      await store.appendToStreams([
+        { streamName: 'odd-1', events: [{ id: id(1), type: 'T', data, metadata }], expectedRevision: 'no_stream' },
+        { streamName: 'odd-2', events: [], expectedRevision: 'any' },
+      ]);
+      await store.appendToStreams([{ streamName: 'odd-1', events: [{ id: id(2), type: 'U', data: {}, metadata: {} }], expectedRevision: 0n }]);
+      const stored = await store.readStream('odd-1');
+      await store.close();
+      expect(stored.map((e) => [e.id, e.type, e.revision])).to.deep.equal([[id(1), 'T', 0n], [id(2), 'U', 1n]]);
+      expect(stored[0]!.data).to.deep.equal(data);
+      expect(stored[0]!.metadata).to.deep.equal(metadata);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a stream name with a NUL character instead of storing it under another name', async function () {
+    const store = await openSqliteEventStore(':memory:');
+    try {
+      const append = store.appendToStreams([{ streamName: 'bad\u0000name', events: [{ id: '00000000-0000-4000-8000-000000000001', type: 'T', data: {}, metadata: {} }] }]);
+      const error = await append.then(() => undefined, (e: unknown) => e);
+      expect(String(error)).to.match(/NUL/);
+    } finally {
+      await store.close();
+    }
+  });
+});

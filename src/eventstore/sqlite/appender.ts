@@ -2,18 +2,20 @@ import type Database from 'better-sqlite3';
 import type { AppendResult, ExpectedRevision, StreamAppend } from '../port';
 import { migrate } from './schema';
 
-/**
- * An append as the writer receives it: event bodies already serialised, so the same shape crosses a thread
- * boundary cheaply (strings clone as one copy) and the writer does no JSON work.
- */
+/** One append, decoded by the writer from the request text (see `serialiseAppends`). */
 export interface SerialisedAppend {
   readonly streamName: string;
   readonly expectedRevision: ExpectedRevision;
   readonly events: readonly { readonly id: string; readonly type: string; readonly data: string; readonly metadata: string }[];
 }
 
-/** One request of a group: the appends of one `appendToStreams` call, atomic together. */
-export type AppendRequest = readonly SerialisedAppend[];
+/**
+ * One request of a group: the appends of one `appendToStreams` call, atomic together, as ONE string. Posting a
+ * string to the writer thread is a copy of its bytes; posting the same appends as objects made the main thread
+ * serialise (and the writer rebuild) every event object and every key, a tenth of the main thread's time per
+ * ingested call in batches.
+ */
+export type AppendRequest = string;
 
 /** A stream was not at the expected revision; plain data so it can be posted from the writer thread. */
 export interface RevisionConflict {
@@ -24,13 +26,50 @@ export type AppendOutcome = AppendResult[] | RevisionConflict;
 
 export const isRevisionConflict = (outcome: AppendOutcome): outcome is RevisionConflict => 'conflict' in outcome;
 
+/**
+ * Fields separated by NUL: per append its stream name, expected revision and event count, then per event its
+ * id, type, data and metadata. JSON.stringify never writes a raw NUL (it escapes control characters), and ids,
+ * types and stream names with one are refused, so the separator cannot occur inside a field.
+ */
+const SEPARATOR = '\u0000';
+
 export function serialiseAppends(appends: readonly StreamAppend[]): AppendRequest {
-  return appends.map(({ streamName, events, expectedRevision = 'any' }) => ({
-    streamName,
-    expectedRevision,
-    events: events.map((e) => ({ id: e.id, type: e.type, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) })),
-  }));
+  const fields: string[] = [];
+  for (const { streamName, events, expectedRevision = 'any' } of appends) {
+    fields.push(withoutSeparator(streamName, 'stream name'), String(expectedRevision), String(events.length));
+    for (const e of events) {
+      fields.push(withoutSeparator(e.id, 'event id'), withoutSeparator(e.type, 'event type'), JSON.stringify(e.data), JSON.stringify(e.metadata));
+    }
+  }
+  return fields.join(SEPARATOR);
 }
+
+/** The appends of a request text, on the writer's side. */
+export function deserialiseAppends(request: AppendRequest): SerialisedAppend[] {
+  if (request === '') return []; // appendToStreams([])
+  const fields = request.split(SEPARATOR);
+  const appends: SerialisedAppend[] = [];
+  let at = 0;
+  while (at < fields.length) {
+    const streamName = fields[at++]!;
+    const expectedRevision = revisionOf(fields[at++]!);
+    const count = Number(fields[at++]);
+    const events: SerialisedAppend['events'][number][] = [];
+    for (let i = 0; i < count; i++, at += 4) {
+      events.push({ id: fields[at]!, type: fields[at + 1]!, data: fields[at + 2]!, metadata: fields[at + 3]! });
+    }
+    appends.push({ streamName, expectedRevision, events });
+  }
+  return appends;
+}
+
+function withoutSeparator(value: string, what: string): string {
+  if (value.includes(SEPARATOR)) throw new Error(`${what} contains a NUL character: ${JSON.stringify(value)}`);
+  return value;
+}
+
+const revisionOf = (text: string): ExpectedRevision =>
+  text === 'any' || text === 'no_stream' || text === 'stream_exists' ? text : BigInt(text);
 
 class Conflict extends Error {
   constructor(readonly outcome: RevisionConflict) {
@@ -78,7 +117,7 @@ export function createAppender(db: Database.Database): (group: readonly AppendRe
     return { streamName, nextExpectedRevision: BigInt(revision), duplicates };
   };
 
-  const inSavepoint = db.transaction((request: AppendRequest, now: number) => request.map((a) => appendOne(a, now)));
+  const inSavepoint = db.transaction((request: AppendRequest, now: number) => deserialiseAppends(request).map((a) => appendOne(a, now)));
   return db.transaction((group: readonly AppendRequest[]) => {
     const now = Date.now();
     return group.map((request): AppendOutcome => {
