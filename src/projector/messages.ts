@@ -22,6 +22,14 @@ export interface ApplyRequest {
   readonly checkpoint: CheckpointDoc;
 }
 
+/** Creates the secondary indexes of `projection`'s collections in read-model `version`; answered like a batch. */
+export interface BuildIndexesRequest {
+  readonly kind: 'buildIndexes';
+  readonly id: number;
+  readonly projection: string;
+  readonly version: number;
+}
+
 export interface BatchSlice {
   readonly kind: 'slice';
   readonly id: number;
@@ -35,7 +43,7 @@ export interface Forgotten {
   readonly identityKeys: readonly string[];
 }
 
-export type ToProjector = ApplyRequest | BatchSlice | Forgotten | { readonly kind: 'close' };
+export type ToProjector = ApplyRequest | BuildIndexesRequest | BatchSlice | Forgotten | { readonly kind: 'close' };
 
 /** An error as it crosses the thread boundary; `transient` ones are retried without end (a store outage). */
 export interface CarriedError {

@@ -41,7 +41,10 @@ export class ProjectorThread {
 
   /** The applier for runners of `projection` writing read-model `version` (1: the plain collection names). */
   applier(projection: Projection, version: number): BatchApplier {
-    return (events, checkpoint) => this.apply(projection.name, version, events, checkpoint);
+    return {
+      apply: (events, checkpoint) => this.apply(projection.name, version, events, checkpoint),
+      buildIndexes: () => this.request((id) => ({ kind: 'buildIndexes', id, projection: projection.name, version })),
+    };
   }
 
   /** Batches handed to the thread and not answered yet. */
@@ -112,6 +115,16 @@ export class ProjectorThread {
     const last = events.slice(from);
     this.ensureWorker().postMessage({ kind: 'apply', id, projection, version, events: last, eventCount: events.length, checkpoint } satisfies ToProjector);
     return applied;
+  }
+
+  /** Sends one request and waits for its answer (a batch in flight, as far as closing is concerned). */
+  private request(message: (id: number) => ToProjector): Promise<void> {
+    if (this.closed) return Promise.reject(new ReadStoreUnavailableError('the projector thread is closed'));
+    const id = this.nextId++;
+    const answered = new Promise<void>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    this.ensureWorker().ref();
+    this.ensureWorker().postMessage(message(id));
+    return answered;
   }
 
   private ensureWorker(): Worker {

@@ -16,7 +16,7 @@ import type { Projection } from '../projections/projection';
 import { versionLayout } from '../projections/readModelVersion';
 import { ReadStore, ReadStoreUnavailableError } from '../readstore/port';
 import { openReadStore } from '../stores';
-import type { ApplyRequest, CarriedError, FromProjector, ProjectorData, ToProjector } from './messages';
+import type { ApplyRequest, BuildIndexesRequest, CarriedError, FromProjector, ProjectorData, ToProjector } from './messages';
 
 const port = parentPort;
 if (!port) throw new Error('projectorWorker runs as a worker thread');
@@ -80,6 +80,14 @@ async function apply(projector: Projector, request: ApplyRequest): Promise<void>
   await projectBatch(projector.readStore, projection, physicalName, events, request.checkpoint, 0);
 }
 
+/** The projection's collections in the version with their indexes (CREATE INDEX IF NOT EXISTS: repeatable). */
+async function buildIndexes(projector: Projector, request: BuildIndexesRequest): Promise<void> {
+  const projection = projector.byName.get(request.projection);
+  if (!projection) throw new Error(`the projector thread has no projection ${request.projection}`);
+  const { physicalName } = versionLayout(request.projection, request.version);
+  for (const { name, indexes } of projection.collections) await projector.readStore.collection(physicalName(name), indexes);
+}
+
 port.on('message', (message: ToProjector) => {
   void started.then(
     async (projector) => {
@@ -94,6 +102,12 @@ port.on('message', (message: ToProjector) => {
             (error) => post({ kind: 'failed', id: message.id, error: carried(error) }),
           );
           return;
+        case 'buildIndexes':
+          await buildIndexes(projector, message).then(
+            () => post({ kind: 'applied', id: message.id }),
+            (error) => post({ kind: 'failed', id: message.id, error: carried(error) }),
+          );
+          return;
         case 'forgotten':
           projector.cipher.evict(message.workspaceId, message.identityKeys);
           return;
@@ -103,7 +117,7 @@ port.on('message', (message: ToProjector) => {
       }
     },
     (error) => {
-      if (message.kind === 'apply') post({ kind: 'failed', id: message.id, error: { ...carried(error), transient: true } });
+      if (message.kind === 'apply' || message.kind === 'buildIndexes') post({ kind: 'failed', id: message.id, error: { ...carried(error), transient: true } });
       if (message.kind === 'close') port.close();
     },
   );

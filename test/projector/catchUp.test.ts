@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +27,27 @@ describe('Projector thread: catching up on a history', function () {
     try {
       expect(service.services.projector, 'projected on the projector thread').to.not.equal(undefined);
       await service.settled();
+      await expectEveryCallCountedOnce(service);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('has every read-model index by the time it reports being caught up (a first catch-up builds them at its end)', async () => {
+    const service = await startTestService({ dataDir });
+    try {
+      await service.settled();
+      const db = new Database(join(dataDir, 'readmodels.db'), { readonly: true });
+      try {
+        const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix:%'`).pluck().all() as string[];
+        const expected = service.services.projections.flatMap((p) =>
+          p.projection.collections.flatMap((c) => (c.indexes ?? []).map((spec) => `ix:${c.name}:${spec.join(',')}`)),
+        );
+        expect(expected).to.include('ix:segment_events:workspaceId,customerId,sortKey');
+        expect(indexes).to.include.members(expected);
+      } finally {
+        db.close();
+      }
       await expectEveryCallCountedOnce(service);
     } finally {
       await service.close();
