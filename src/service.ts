@@ -61,7 +61,7 @@ export interface ServiceOverrides {
 
 export async function startServices(config: Config, logger: Logger, overrides: ServiceOverrides = {}): Promise<Services> {
   const eventStore = overrides.eventStore ?? (await openEventStore(config));
-  const readStore = overrides.readStore ?? (await openReadStore(config));
+  const readStore = overrides.readStore ?? (await openReadStore(config, { walCheckpoints: 'background' }));
   const workspaces = await WorkspaceRegistry.open(readStore);
   const bootstrap = await bootstrapDefaultWorkspace(workspaces, config);
 

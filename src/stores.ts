@@ -16,13 +16,14 @@ export async function openEventStore(config: Config): Promise<EventStore> {
   return openSqliteEventStore(join(config.dataDir, 'events.db'));
 }
 
-export async function openReadStore(config: Config): Promise<ReadStore> {
+/** `walCheckpoints` concerns the embedded engine only (see SqliteReadStoreOptions): the service's store asks for it. */
+export async function openReadStore(config: Config, options: { walCheckpoints?: 'inline' | 'background' } = {}): Promise<ReadStore> {
   if (config.mongodbUri) {
     const { openMongoReadStore } = await import('./readstore/mongo');
     return openMongoReadStore(config.mongodbUri, config.mongodbDatabase);
   }
   const { openSqliteReadStore } = await import('./readstore/sqlite');
-  return openSqliteReadStore(join(config.dataDir, 'readmodels.db'));
+  return openSqliteReadStore(join(config.dataDir, 'readmodels.db'), options);
 }
 
 export const engineNames = (config: Config) => ({

@@ -4,8 +4,6 @@
  * on the service's thread; only the CPU-heavy part moves here (opening sealed fields, reading and writing the
  * read-model documents), so webhook requests are never queued behind a catch-up batch.
  */
-import { readlinkSync } from 'node:fs';
-import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { EventStoreUnavailableError, RecordedEvent } from '../eventstore/port';
 import { openKeyStore } from '../privacy/openKeyStore';
@@ -15,6 +13,7 @@ import { projectBatch } from '../projections/projectBatch';
 import type { Projection } from '../projections/projection';
 import { versionLayout } from '../projections/readModelVersion';
 import { ReadStore, ReadStoreUnavailableError } from '../readstore/port';
+import { lowerThisThreadsPriority } from '../shared/threadPriority';
 import { openReadStore } from '../stores';
 import type { ApplyRequest, BuildIndexesRequest, CarriedError, FromProjector, ProjectorData, ToProjector } from './messages';
 
@@ -46,21 +45,10 @@ async function start({ config }: ProjectorData): Promise<Projector> {
   };
 }
 
-/**
- * Acknowledgements come first: on a machine whose cores are all busy, this thread runs on what the webhook's
- * thread leaves (10 nice levels below the process). Read models then fall behind rather than acks slowing down, and a lag past the limits
- * sheds load at the door (503). Linux only: /proc/thread-self names this thread's id; elsewhere nothing changes.
- */
-function deferToIngestion(): void {
-  try {
-    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(threadId) && threadId > 0) setPriority(threadId, Math.min(19, getPriority(threadId) + 10));
-  } catch {
-    // not Linux, or not allowed: run at the normal priority
-  }
-}
-
-deferToIngestion();
+// Acknowledgements come first: on a machine whose cores are all busy, this thread runs on what the webhook's
+// thread leaves. Read models then fall behind rather than acks slowing down, and a lag past the limits sheds load
+// at the door (503).
+lowerThisThreadsPriority(10);
 const started = start(workerData as ProjectorData);
 started.catch((error) => post({ kind: 'startFailed', error: carried(error) }));
 

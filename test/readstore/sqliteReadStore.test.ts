@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -106,5 +106,27 @@ describe('SQLite read store specifics', () => {
       expect(await (await store.collection('docs')).count()).to.equal(1);
       await store.close();
     });
+  });
+
+  it('copies the write-ahead log into the database on a checkpointer thread (walCheckpoints: background)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cscx-readstore-'));
+    const file = join(dir, 'read.db');
+    try {
+      const store = await openSqliteReadStore(file, { walCheckpoints: 'background' });
+      const before = statSync(file).size;
+      // About 2 MB of documents: far below SQLite's own checkpoint threshold, so only the thread copies them.
+      const body = 'x'.repeat(1000);
+      for (let batch = 0; batch < 20; batch++) {
+        await store.write(Array.from({ length: 100 }, (_, i) => ({ kind: 'put' as const, collection: 'docs', doc: { _id: `d${batch}-${i}`, body } })));
+      }
+      // The thread works on its own schedule (every few milliseconds while the log grows): wait for its effect.
+      const deadline = Date.now() + 10_000;
+      while (statSync(file).size < before + 1_000_000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(statSync(file).size).to.be.greaterThan(before + 1_000_000);
+      expect(await (await store.collection('docs')).count()).to.equal(2000);
+      await store.close(); // ends the thread and its connection too
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
