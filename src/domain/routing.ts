@@ -25,12 +25,18 @@ export function explicitGroupOf(call: SegmentCall): string | undefined {
 }
 
 export function identitiesOf(workspaceId: string, call: SegmentCall): { kind: IdentityKind; key: string }[] {
-  const found: { kind: IdentityKind; key: string }[] = [];
-  if (typeof call.userId === 'string') found.push({ kind: 'user', key: identityKey(workspaceId, 'user', call.userId) });
-  if (typeof call.anonymousId === 'string') {
-    found.push({ kind: 'anonymous', key: identityKey(workspaceId, 'anonymous', call.anonymousId) });
-  }
-  return found;
+  // Array literals of the exact size: ingestion asks this several times per call, and a pushed-to empty array
+  // allocates room for 17.
+  const user = typeof call.userId === 'string' ? { kind: 'user' as const, key: identityKey(workspaceId, 'user', call.userId) } : undefined;
+  if (typeof call.anonymousId !== 'string') return user ? [user] : [];
+  const anonymous = { kind: 'anonymous' as const, key: identityKey(workspaceId, 'anonymous', call.anonymousId) };
+  return user ? [user, anonymous] : [anonymous];
+}
+
+/** The first of `identitiesOf`: the userId's identity, else the anonymousId's (the person a call is about). */
+export function ownerIdentityOf(workspaceId: string, call: SegmentCall): string | undefined {
+  if (typeof call.userId === 'string') return identityKey(workspaceId, 'user', call.userId);
+  return typeof call.anonymousId === 'string' ? identityKey(workspaceId, 'anonymous', call.anonymousId) : undefined;
 }
 
 /**

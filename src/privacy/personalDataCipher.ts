@@ -1,5 +1,5 @@
 import { mapPersonalData } from '../domain/identity/personalData';
-import { identitiesOf } from '../domain/routing';
+import { ownerIdentityOf } from '../domain/routing';
 import type { SegmentCall } from '../domain/segment/calls';
 import { isEnvelope, kidOf, open, seal } from './envelope';
 import type { KeyStore, LiveKey } from './keyStore';
@@ -27,34 +27,47 @@ class BoundedCache<V> {
  * costs one key-store round trip only for identities it has not seen recently, and AES-GCM per field.
  */
 export class PersonalDataCipher {
-  private readonly liveKeys: BoundedCache<LiveKey>;
+  /**
+   * Live keys per workspace, by identity key: identity keys are memoised strings (src/domain/ids.ts), so a look-up
+   * hashes nothing new, where a `${workspace}:${identity}` key was a new string to build and hash twice per call.
+   */
+  private readonly liveKeys = new Map<string, BoundedCache<LiveKey>>();
   private readonly keysByKid: BoundedCache<Buffer | null>;
   private readonly forgetListeners: ((workspaceId: string, identityKeys: readonly string[]) => void)[] = [];
 
   constructor(
     private readonly keys: KeyStore,
-    cacheSize = 100_000,
+    private readonly cacheSize = 100_000,
   ) {
-    this.liveKeys = new BoundedCache(cacheSize);
     this.keysByKid = new BoundedCache(cacheSize);
   }
 
   /** Seals every call's personal data. Calls dated before their person was forgotten lose it instead. */
   async sealCalls(workspaceId: string, calls: readonly SegmentCall[]): Promise<SegmentCall[]> {
-    const owners = calls.map((call) => (call.type === 'delete' ? undefined : identitiesOf(workspaceId, call)[0]?.key));
-    const unknown = owners.filter((k): k is string => !!k && !this.liveKeys.get(`${workspaceId}:${k}`));
-    if (unknown.length) {
-      for (const [identityKey, live] of await this.keys.keysFor(workspaceId, unknown)) {
-        this.liveKeys.set(`${workspaceId}:${identityKey}`, live);
-      }
-    }
+    const owners = calls.map((call) => (call.type === 'delete' ? undefined : ownerIdentityOf(workspaceId, call)));
+    const keys = await this.liveKeysOf(workspaceId, owners);
     return calls.map((call, index) => {
-      const owner = owners[index];
-      if (!owner) return call;
-      const live = this.liveKeys.get(`${workspaceId}:${owner}`)!;
+      const live = keys[index];
+      if (!live) return call;
       if (live.forgottenAt && call.timestamp <= live.forgottenAt) return mapPersonalData(call, () => undefined);
       return mapPersonalData(call, (value) => seal(value, live.kid, live.key));
     });
+  }
+
+  /**
+   * The live key of each owner (none where there is no owner), from the cache, else from the store. Taken in one
+   * synchronous pass after the last await, so a key evicted meanwhile (its person forgotten) is fetched again.
+   */
+  private async liveKeysOf(workspaceId: string, owners: readonly (string | undefined)[]): Promise<(LiveKey | undefined)[]> {
+    let live = this.liveKeys.get(workspaceId);
+    if (!live) this.liveKeys.set(workspaceId, (live = new BoundedCache(this.cacheSize)));
+    for (let attempt = 1; ; attempt++) {
+      const keys = owners.map((owner) => (owner === undefined ? undefined : live.get(owner)));
+      const unknown = owners.filter((owner, index): owner is string => owner !== undefined && !keys[index]);
+      if (unknown.length === 0) return keys;
+      if (attempt > 3) throw new Error(`the key store did not answer the keys of ${unknown.length} identities`);
+      for (const [identityKey, key] of await this.keys.keysFor(workspaceId, unknown)) live.set(identityKey, key);
+    }
   }
 
   /** Loads the keys a batch of calls needs in one round trip. */
@@ -94,9 +107,10 @@ export class PersonalDataCipher {
    * call reloads them from the store, destroyed.
    */
   evict(workspaceId: string, identityKeys: readonly string[]): void {
-    const gone = new Set(identityKeys.map((k) => `${workspaceId}:${k}`));
-    this.liveKeys.deleteWhere((key) => gone.has(key));
-    this.keysByKid.deleteWhere((kid) => gone.has(kid.slice(0, kid.lastIndexOf(':'))));
+    const gone = new Set(identityKeys);
+    this.liveKeys.get(workspaceId)?.deleteWhere((identityKey) => gone.has(identityKey));
+    const goneDocs = new Set(identityKeys.map((k) => `${workspaceId}:${k}`));
+    this.keysByKid.deleteWhere((kid) => goneDocs.has(kid.slice(0, kid.lastIndexOf(':'))));
   }
 
   /** Tells `listener` about every `forget` made through this cipher. */

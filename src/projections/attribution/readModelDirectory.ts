@@ -33,35 +33,39 @@ export function readModelCustomerDirectory(
     return requests.map(() => found);
   });
 
-  const groups = new RecentAnswers();
-  const identities = new RecentAnswers();
+  const groupAnswers = new AnswersByWorkspace();
+  const identityAnswers = new AnswersByWorkspace();
 
   return {
     async lookupFor(workspaceId, calls) {
       const now = clock();
-      const groupDocIds = new Set<string>();
-      const identityDocIds = new Set<string>();
+      const groups = groupAnswers.of(workspaceId);
+      const identities = identityAnswers.of(workspaceId);
+      // Asked by the ids themselves (no `${workspace}:${id}` string per call to build and hash): document ids are
+      // made only for what is not remembered.
+      let groupIds: Set<string> | undefined;
+      let identityKeys: Set<string> | undefined;
       for (const call of calls) {
         const groupId = call.type === 'delete' ? undefined : explicitGroupOf(call);
-        if (groupId !== undefined && !groups.knows(docId(workspaceId, groupId), now)) groupDocIds.add(docId(workspaceId, groupId));
+        if (groupId !== undefined && !groups.knows(groupId, now)) (groupIds ??= new Set()).add(groupId);
         for (const identity of identitiesOf(workspaceId, call)) {
-          if (!identities.knows(docId(workspaceId, identity.key), now)) identityDocIds.add(docId(workspaceId, identity.key));
+          if (!identities.knows(identity.key, now)) (identityKeys ??= new Set()).add(identity.key);
         }
       }
-      if (groupDocIds.size || identityDocIds.size) {
-        const found = await links
-          .submit({ groupDocIds: [...groupDocIds], identityDocIds: [...identityDocIds] })
-          .catch(unknownWhenUnavailable);
+      if (groupIds || identityKeys) {
+        const groupDocIds = [...(groupIds ?? [])].map((id) => docId(workspaceId, id));
+        const identityDocIds = [...(identityKeys ?? [])].map((key) => docId(workspaceId, key));
+        const found = await links.submit({ groupDocIds, identityDocIds }).catch(unknownWhenUnavailable);
         // Only answers the store gave are remembered: an outage's "nothing known" is asked again next time (and
         // meanwhile an older answer, if any, still files the call).
         if (found !== NOTHING_KNOWN) {
-          for (const id of groupDocIds) groups.remember(id, found.groups.get(id), now);
-          for (const id of identityDocIds) identities.remember(id, found.identities.get(id) ?? undefined, now);
+          for (const id of groupIds ?? []) groups.remember(id, found.groups.get(docId(workspaceId, id)), now);
+          for (const key of identityKeys ?? []) identities.remember(key, found.identities.get(docId(workspaceId, key)) ?? undefined, now);
         }
       }
       return {
-        customerOfGroup: (groupId) => groups.answer(docId(workspaceId, groupId)),
-        customerOfIdentity: (key) => identities.answer(docId(workspaceId, key)),
+        customerOfGroup: (groupId) => groups.answer(groupId),
+        customerOfIdentity: (key) => identities.answer(key),
         autoCreateCustomers: autoCreateCustomers(workspaceId),
       };
     },
@@ -72,7 +76,17 @@ export function readModelCustomerDirectory(
 const LINK_TTL_MS = 2000;
 const MAX_REMEMBERED = 100_000;
 
-/** Recent answers by document id, oldest forgotten first. */
+/** Recent answers of each workspace. */
+class AnswersByWorkspace {
+  private readonly byWorkspace = new Map<string, RecentAnswers>();
+  of(workspaceId: string): RecentAnswers {
+    let answers = this.byWorkspace.get(workspaceId);
+    if (!answers) this.byWorkspace.set(workspaceId, (answers = new RecentAnswers()));
+    return answers;
+  }
+}
+
+/** Recent answers of one workspace by group id or identity key, oldest forgotten first. */
 class RecentAnswers {
   private readonly answers = new Map<string, { customerId: string | undefined; at: number }>();
 
