@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteEventStore, SqliteWriterMode } from '../../src/eventstore/sqlite/sqliteEventStore';
@@ -19,6 +20,27 @@ for (const writer of ['thread', 'inline'] as SqliteWriterMode[]) {
 }
 
 describe('embedded SQLite writer thread', function () {
+  it('has the write-ahead log copied into the file by a checkpointer thread, not by the commits', async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'cscx-es-'));
+    try {
+      const file = join(dir, 'events.db');
+      const store = await openSqliteEventStore(file, { writer: 'thread' });
+      const before = statSync(file).size;
+      // About 1 MB of events: below SQLite's own checkpoint threshold (1,000 pages), so only the thread copies them.
+      const data = { text: 'x'.repeat(1000) };
+      for (let append = 0; append < 8; append++) {
+        const events = Array.from({ length: 100 }, (_, i) => ({ id: randomUUID(), type: 'T', data: { ...data, i }, metadata: {} }));
+        await store.appendToStreams([{ streamName: `copied-${append}`, events }]);
+      }
+      const deadline = Date.now() + 10_000;
+      while (statSync(file).size < before + 500_000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(statSync(file).size).to.be.greaterThan(before + 500_000);
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('finishes the appends already submitted when the store is closed, and they are there after a reopen', async function () {
     const dir = mkdtempSync(join(tmpdir(), 'cscx-es-'));
     try {

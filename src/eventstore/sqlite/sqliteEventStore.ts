@@ -15,6 +15,7 @@ import { pollingSubscription } from './pollingSubscription';
 import { EventRow, prefixRanges, toRecordedEvent } from './rows';
 import { migrate } from './schema';
 import { inlineWriter, SqliteWriterThread } from '../../shared/sqliteWriterThread';
+import { WalCheckpointer } from '../../shared/walCheckpointer';
 
 /**
  * How appends reach the file. `thread` (the default for files) commits on a writer thread so fsync never blocks the
@@ -36,9 +37,18 @@ export async function openSqliteEventStore(
       failure: (reason: string, cause?: unknown) => new EventStoreUnavailableError(`embedded event store failed to commit: ${reason}`, cause),
       onCommitted,
     };
-    return mode === 'thread'
-      ? new SqliteWriterThread<AppendRequest, AppendOutcome>({ filePath, writerModule: require.resolve('./appender') }, writerOptions)
-      : inlineWriter(createAppender(db), writerOptions);
+    if (mode === 'inline') return inlineWriter(createAppender(db), writerOptions);
+    const thread = new SqliteWriterThread<AppendRequest, AppendOutcome>({ filePath, writerModule: require.resolve('./appender') }, writerOptions);
+    // The log is copied into the file by a thread of its own, so the commit whose requests wait for their answer
+    // rarely does it (appends at 2,000/s, standalone, on a loaded machine: p99 80-106 ms -> 47-57 ms).
+    const checkpointer = new WalCheckpointer(filePath);
+    return {
+      submit: (request: AppendRequest) => thread.submit(request),
+      close: async () => {
+        await thread.close();
+        await checkpointer.close();
+      },
+    };
   });
 }
 
