@@ -1,7 +1,7 @@
-import { mapPersonalData } from '../domain/identity/personalData';
+import { mapPersonalData, personalValuesOf } from '../domain/identity/personalData';
 import { ownerIdentityOf } from '../domain/routing';
 import type { SegmentCall } from '../domain/segment/calls';
-import { isEnvelope, kidOf, open, seal } from './envelope';
+import { isEnvelope, kidOf, open, openValues, seal, sealValues, v2IndexOf } from './envelope';
 import type { KeyStore, LiveKey } from './keyStore';
 
 /** A bounded Map that forgets its oldest entries first. */
@@ -50,7 +50,11 @@ export class PersonalDataCipher {
       const live = keys[index];
       if (!live) return call;
       if (live.forgottenAt && call.timestamp <= live.forgottenAt) return mapPersonalData(call, () => undefined);
-      return mapPersonalData(call, (value) => seal(value, live.kid, live.key));
+      // One value: its own v1 envelope. Several: one v2 envelope for all, a cipher set up once per call.
+      const values = personalValuesOf(call);
+      if (values.length <= 1) return values.length === 0 ? call : mapPersonalData(call, (value) => seal(value, live.kid, live.key));
+      const sealed = sealValues(values, live.kid, live.key);
+      return mapPersonalData(call, (_value, index) => sealed[index]);
     });
   }
 
@@ -88,10 +92,28 @@ export class PersonalDataCipher {
   /** The call with its personal data readable again; what belongs to a forgotten person is left out. */
   async openCall(call: SegmentCall): Promise<SegmentCall> {
     await this.preload([call]);
+    const keyOf = (envelope: string) => {
+      const kid = kidOf(envelope);
+      return (kid && this.keysByKid.get(kid)) || undefined;
+    };
+    // v2: the values of each head (by key id), opened once, when the first of its envelopes is met.
+    let heads: Map<string, unknown[] | undefined> | undefined;
+    const v2Values = (kid: string | undefined) => {
+      if (!heads) {
+        heads = new Map();
+        for (const value of personalValuesOf(call)) {
+          if (isEnvelope(value) && v2IndexOf(value) === 0) {
+            const headKid = kidOf(value);
+            if (headKid && !heads.has(headKid)) heads.set(headKid, openValues(value, keyOf(value)));
+          }
+        }
+      }
+      return kid ? heads.get(kid) : undefined;
+    };
     return mapPersonalData(call, (value) => {
       if (!isEnvelope(value)) return value;
-      const kid = kidOf(value);
-      return open(value, (kid && this.keysByKid.get(kid)) || undefined);
+      const n = v2IndexOf(value);
+      return n === undefined ? open(value, keyOf(value)) : v2Values(kidOf(value))?.[n];
     });
   }
 

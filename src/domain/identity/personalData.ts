@@ -29,8 +29,12 @@ export const isPersonalPropertyKey = (key: string): boolean => {
   return personal;
 };
 
-/** Transforms one personal value (seal: to an envelope; open: back, or undefined when it cannot be read). */
-export type ValueTransform = (value: unknown) => unknown;
+/**
+ * Transforms one personal value (seal: to an envelope; open: back, or undefined when it cannot be read). `index`
+ * counts the call's personal values in the order they are visited: identify traits, then personal properties,
+ * then personal context fields, each in its object's key order (the order JSON keeps).
+ */
+export type ValueTransform = (value: unknown, index: number) => unknown;
 
 /**
  * The call with `transform` applied to each personal value; a result of undefined drops the field. Objects that
@@ -39,28 +43,47 @@ export type ValueTransform = (value: unknown) => unknown;
  */
 export function mapPersonalData(call: SegmentCall, transform: ValueTransform): SegmentCall {
   let copy: Record<string, unknown> | undefined;
-  const replace = (field: string, before: unknown, after: Record<string, unknown>) => {
-    if (after !== before) (copy ??= { ...call })[field] = after;
-  };
-  if (call.type === 'identify' && isObject(call.traits)) {
-    replace('traits', call.traits, mapEntries(call.traits, () => true, transform));
-  }
-  if ((call.type === 'track' || call.type === 'page' || call.type === 'screen') && isObject(call.properties)) {
-    replace('properties', call.properties, mapEntries(call.properties, isPersonalPropertyKey, transform));
-  }
-  if (isObject(call.context)) {
-    replace('context', call.context, mapEntries(call.context, isPersonalContextKey, transform));
-  }
+  let index = 0;
+  const counted = (value: unknown) => transform(value, index++);
+  personalSections(call, (field, object, personal) => {
+    const after = mapEntries(object, personal, counted);
+    if (after !== object) (copy ??= { ...call })[field] = after;
+  });
   return (copy ?? call) as SegmentCall;
 }
 
+/** The call's personal values, in the order `mapPersonalData` visits them. */
+export function personalValuesOf(call: SegmentCall): unknown[] {
+  const values: unknown[] = [];
+  personalSections(call, (_field, object, personal) => {
+    for (const key of Object.keys(object)) {
+      const value = object[key];
+      if (value !== null && value !== undefined && personal(key)) values.push(value);
+    }
+  });
+  return values;
+}
+
+/** The objects of a call that may hold personal values, with which of their keys do, in visiting order. */
+function personalSections(
+  call: SegmentCall,
+  visit: (field: 'traits' | 'properties' | 'context', object: Record<string, unknown>, personal: (key: string) => boolean) => void,
+): void {
+  if (call.type === 'identify' && isObject(call.traits)) visit('traits', call.traits, everyKey);
+  if ((call.type === 'track' || call.type === 'page' || call.type === 'screen') && isObject(call.properties)) {
+    visit('properties', call.properties, isPersonalPropertyKey);
+  }
+  if (isObject(call.context)) visit('context', call.context, isPersonalContextKey);
+}
+
+const everyKey = () => true;
 const isPersonalContextKey = (key: string) => key === 'ip' || key === 'traits';
 
 /** `object` itself when it holds no personal value, else a copy with each personal value transformed. */
 function mapEntries(
   object: Record<string, unknown>,
   personal: (key: string) => boolean,
-  transform: ValueTransform,
+  transform: (value: unknown) => unknown,
 ): Record<string, unknown> {
   const keys = Object.keys(object);
   let out: Record<string, unknown> | undefined; // made at the first personal value
