@@ -80,7 +80,8 @@ export async function attributeCall(
     sortKey: `${stored.timestamp}|${event.id}`,
     streamName: event.streamName,
     position,
-    payload: JSON.stringify(stored),
+    // `stored` is the event's data: the store's own text of it, when it has one, saves serializing it again.
+    payload: event.dataJson ?? JSON.stringify(stored),
   };
   let isNew = false;
   await uow.update<SegmentEventDoc>(SEGMENT_EVENTS, event.id, position, (existing) => {
