@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { isRight } from 'fp-ts/Either';
+import type * as t from 'io-ts';
+import { CALL_TYPES, callCodecs } from '../../src/domain/segment/calls';
 import { decodeCall, MAX_CALL_BYTES } from '../../src/domain/segment/decodeCall';
 
 const receivedAt = new Date('2026-11-29T12:00:00.000Z');
@@ -92,5 +95,38 @@ describe('decodeCall', () => {
   it("accepts Segment's user-deletion notice", () => {
     const result = decode({ type: 'delete', userId: 'u-1', messageId: 'del-1' });
     expect(result.ok && result.call.type).to.equal('delete');
+  });
+
+  it("takes a call by its codec's `is` only where decoding would return it unchanged (decodeCall skips decoding then)", () => {
+    // Values that sit on every codec's edges: blank and long strings, numbers (an Identifier turns them into text),
+    // timestamps good and bad, objects, arrays, null.
+    const edgy = fc.oneof(
+      fc.constantFrom('', ' ', '  x ', 'x'.repeat(1025), 'x'.repeat(101), '2026-11-29T12:00:00.000Z', '2026-02-30', 'not a date', 'track'),
+      fc.string({ maxLength: 12 }),
+      fc.oneof(fc.integer(), fc.double()),
+      fc.constantFrom(null, undefined, true),
+      fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 }),
+      fc.array(fc.integer(), { maxLength: 2 }),
+    );
+    const fields = ['messageId', 'userId', 'anonymousId', 'timestamp', 'sentAt', 'receivedAt', 'originalTimestamp', 'context', 'integrations',
+      'event', 'properties', 'traits', 'groupId', 'name', 'category', 'previousId'] as const;
+    // A valid call of each type with one to three fields replaced by edge values: most fields stay valid, so many
+    // inputs pass `is` or miss it by one field.
+    const base = (type: string): Record<string, unknown> => ({
+      type, messageId: 'm-1', userId: 'u-1', anonymousId: 'a-1', timestamp: '2026-11-29T12:00:00.000Z', context: {}, event: 'Used',
+      properties: {}, traits: {}, groupId: 'g-1', name: 'Home', previousId: 'a-0',
+    });
+    const callLike = fc
+      .record({ type: fc.constantFrom(...CALL_TYPES), changes: fc.array(fc.tuple(fc.constantFrom(...fields), edgy), { minLength: 1, maxLength: 3 }) })
+      .map(({ type, changes }) => ({ ...base(type), ...Object.fromEntries(changes) }) as Record<string, unknown> & { type: (typeof CALL_TYPES)[number] });
+    fc.assert(
+      fc.property(callLike, (input) => {
+        const codec = callCodecs[input.type] as t.Mixed;
+        if (!codec.is(input)) return;
+        const decoded = codec.decode(input);
+        expect(isRight(decoded) && decoded.right === input, JSON.stringify(input)).to.equal(true);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
