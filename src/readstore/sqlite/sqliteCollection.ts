@@ -3,7 +3,7 @@ import type { Collection, Doc, Filter, FindOptions } from '../port';
 import { deserialize, serialize } from './documents';
 import { toReadStoreError } from './errors';
 import { compileFilter, compileSort } from './filterSql';
-import type { StatementCache } from './statements';
+import { deleteByIdSql, type StatementCache, upsertSql } from './statements';
 
 /** What a collection needs from its store: statements, and a table that exists (it may have been dropped). */
 export interface SqliteCollectionContext {
@@ -50,11 +50,11 @@ export function sqliteCollection<T extends Doc>(name: string, context: SqliteCol
     async put(doc) {
       const json = serialize(doc);
       await context.whenUnlocked(() =>
-        prepare(`INSERT INTO ${table()} (_id, doc) VALUES (?, ?) ON CONFLICT (_id) DO UPDATE SET doc = excluded.doc`).run(doc._id, json),
+        prepare(upsertSql(table())).run(doc._id, json),
       );
     },
     async delete(id) {
-      await context.whenUnlocked(() => prepare(`DELETE FROM ${table()} WHERE _id = ?`).run(id));
+      await context.whenUnlocked(() => prepare(deleteByIdSql(table())).run(id));
     },
     async deleteMany(filter) {
       const where = compileFilter(filter);

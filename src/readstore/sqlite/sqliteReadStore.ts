@@ -4,7 +4,7 @@ import { serialize } from './documents';
 import { isBusy, toReadStoreError, translateErrors } from './errors';
 import { assertCollectionName, assertFieldPath, collectionOfTable, jsonPathOf, tableOf } from './names';
 import { sqliteCollection } from './sqliteCollection';
-import { StatementCache } from './statements';
+import { deleteByIdSql, StatementCache, upsertSql } from './statements';
 import { WalCheckpointer } from '../../shared/walCheckpointer';
 
 export interface SqliteReadStoreOptions {
@@ -65,17 +65,13 @@ export async function openSqliteReadStore(filePath: string, options: SqliteReadS
     db.exec(`CREATE INDEX IF NOT EXISTS ${indexName} ON ${tableOf(collection)} (${columns})`);
   };
 
-  /** Each collection's two write statements, prepared once (a batch writes thousands of documents). */
+  /** Each collection's two write statements, looked up once (a batch writes thousands of documents). */
   const writers = new Map<string, { put: Database.Statement; delete: Database.Statement }>();
   const writerOf = (collection: string) => {
     let writer = writers.get(collection);
     if (writer === undefined) {
       const table = tableOf(collection);
-      writer = {
-        // An upsert changes the row in place: cheaper than REPLACE's delete and insert (and their index updates).
-        put: db.prepare(`INSERT INTO ${table} (_id, doc) VALUES (?, ?) ON CONFLICT (_id) DO UPDATE SET doc = excluded.doc`),
-        delete: db.prepare(`DELETE FROM ${table} WHERE _id = ?`),
-      };
+      writer = { put: statements.get(upsertSql(table)), delete: statements.get(deleteByIdSql(table)) };
       writers.set(collection, writer);
     }
     return writer;

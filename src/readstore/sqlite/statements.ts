@@ -22,3 +22,11 @@ export class StatementCache {
     return statement;
   }
 }
+
+/**
+ * Inserts or replaces a whole document. An upsert changes the row in place: cheaper than REPLACE's delete and
+ * insert (and their index updates).
+ */
+export const upsertSql = (table: string) => `INSERT INTO ${table} (_id, doc) VALUES (?, ?) ON CONFLICT (_id) DO UPDATE SET doc = excluded.doc`;
+
+export const deleteByIdSql = (table: string) => `DELETE FROM ${table} WHERE _id = ?`;
