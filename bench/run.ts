@@ -7,6 +7,7 @@ import { closedLoop, fixedRate, LoadResult, Target } from './load';
 import { DIST, startChild, stopChild, withRss } from './processes';
 import { ReadModelWatch } from './readModelLatency';
 import { round } from './stats';
+import { quantileBound, scrapeAckBuckets } from './serverLatency';
 import { Traffic } from './traffic';
 
 /**
@@ -114,9 +115,17 @@ async function serviceRun(engine: 'sqlite' | 'mongodb', ceilingRate: number, row
 
     for (const rate of RATES) {
       const traffic = new Traffic(`rate-${rate}-${engine}`);
+      const before = await scrapeAckBuckets(url);
       const run = await withRss(child.pid, () => fixedRate(target, () => JSON.stringify(traffic.next()), { ratePerSecond: rate, seconds: SECONDS, connections: 128 }));
+      const after = await scrapeAckBuckets(url);
       const r = summary(run.result, 1);
-      rows.push({ phase: label(`ack latency at ${rate.toLocaleString('en')} events/s`), ...r, ratioToCeiling: ratio(r.eventsPerSecond), rssPeakMiB: round(run.rss.peakMiB, 0) });
+      rows.push({
+        phase: label(`ack latency at ${rate.toLocaleString('en')} events/s`),
+        ...r,
+        ratioToCeiling: ratio(r.eventsPerSecond),
+        rssPeakMiB: round(run.rss.peakMiB, 0),
+        note: `inside the service (its ack histogram): p50 ${quantileBound(before, after, 0.5)} ms, p99 ${quantileBound(before, after, 0.99)} ms`,
+      });
     }
 
     for (const rate of [500, 2000]) {
