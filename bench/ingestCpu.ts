@@ -23,18 +23,22 @@ const PHASES = (process.env.BENCH_PHASES ?? 'single,batch').split(',');
 const WRITE_KEY = 'wk_bench';
 const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
 
-/** utime + stime of a /proc stat line, in µs (the name field may hold spaces: split after its closing paren). */
-function cpuUs(statPath: string): number {
+/** utime and stime of a /proc stat line, in µs (the name field may hold spaces: split after its closing paren). */
+function cpuUs(statPath: string): { user: number; system: number } {
   try {
     const fields = readFileSync(statPath, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+    return { user: Number(fields[11]) * TICK_US, system: Number(fields[12]) * TICK_US };
   } catch {
-    return 0;
+    return { user: 0, system: 0 };
   }
 }
 
 /** The main thread's (tid = pid) and the whole process's CPU, in µs. */
-const cpuOf = (pid: number) => ({ main: cpuUs(`/proc/${pid}/task/${pid}/stat`), all: cpuUs(`/proc/${pid}/stat`) });
+function cpuOf(pid: number) {
+  const main = cpuUs(`/proc/${pid}/task/${pid}/stat`);
+  const all = cpuUs(`/proc/${pid}/stat`);
+  return { main: main.user + main.system, mainSystem: main.system, all: all.user + all.system };
+}
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cscx-ingest-cpu-'));
@@ -61,6 +65,7 @@ async function main(): Promise<void> {
           phase,
           eventsPerSecond: round(events / run.seconds, 0),
           mainUsPerEvent: perEvent(after.main - before.main),
+          mainSystemUsPerEvent: perEvent(after.mainSystem - before.mainSystem),
           allUsPerEvent: perEvent(after.all - before.all),
           statuses: run.statuses,
         }),

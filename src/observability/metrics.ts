@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { TallyCounter, TallyHistogram } from './tallies';
 
 /** Outcome of one Segment call at the door. */
 export type CallOutcome = 'accepted' | 'duplicate' | 'rejected';
@@ -21,32 +22,24 @@ export interface ScrapeSources {
  */
 export class ServiceMetrics {
   readonly registry = new Registry();
-  private readonly httpRequests = new Counter({
-    name: 'http_requests_total',
-    help: 'HTTP requests by method, route and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    registers: [this.registry],
-  });
-  private readonly httpDuration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'HTTP request duration by route',
-    labelNames: ['route'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [this.registry],
-  });
-  private readonly calls = new Counter({
-    name: 'segment_events_total',
-    help: 'Segment calls received, by call type and outcome (accepted, duplicate, rejected)',
-    labelNames: ['type', 'outcome'] as const,
-    registers: [this.registry],
-  });
-  private readonly ackLatency = new Histogram({
-    name: 'segment_ack_latency_seconds',
-    help: 'Time from receiving a webhook request to answering it, by status',
-    labelNames: ['status'] as const,
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [this.registry],
-  });
+  private readonly httpRequests = new TallyCounter('http_requests_total', 'HTTP requests by method, route and status', this.registry);
+  private readonly httpDuration = new TallyHistogram(
+    'http_request_duration_seconds',
+    'HTTP request duration by route',
+    this.registry,
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  );
+  private readonly calls = new TallyCounter(
+    'segment_events_total',
+    'Segment calls received, by call type and outcome (accepted, duplicate, rejected)',
+    this.registry,
+  );
+  private readonly ackLatency = new TallyHistogram(
+    'segment_ack_latency_seconds',
+    'Time from receiving a webhook request to answering it, by status',
+    this.registry,
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  );
   private readonly shed = new Counter({
     name: 'segment_webhook_shed_total',
     help: 'Webhook requests answered 429/503 without being processed, by reason',
@@ -79,9 +72,6 @@ export class ServiceMetrics {
     labelNames: ['replay'] as const,
     registers: [this.registry],
   });
-
-  /** The labelled series each request updates, looked up by a string instead of prom-client hashing labels. */
-  private readonly series = new SeriesCache();
 
   constructor(sources: ScrapeSources, options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
@@ -118,20 +108,16 @@ export class ServiceMetrics {
   }
 
   httpRequest(method: string, route: string, status: number, seconds: number): void {
-    const series = this.series.get(`http ${method} ${route} ${status}`, () => ({
-      count: this.httpRequests.labels({ method, route, status: String(status) }),
-      duration: this.httpDuration.labels({ route }),
-    }));
-    series.count.inc();
-    series.duration.observe(seconds);
+    this.httpRequests.of(`${method} ${route} ${status}`, () => ({ method, route, status: String(status) })).inc();
+    this.httpDuration.of(route, () => ({ route })).observe(seconds);
   }
 
   webhookAnswered(status: number, seconds: number): void {
-    this.series.get(`ack ${status}`, () => this.ackLatency.labels({ status: String(status) })).observe(seconds);
+    this.ackLatency.of(String(status), () => ({ status: String(status) })).observe(seconds);
   }
 
   callsSeen(type: string, outcome: CallOutcome, count = 1): void {
-    if (count > 0) this.series.get(`calls ${type} ${outcome}`, () => this.calls.labels({ type, outcome })).inc(count);
+    if (count > 0) this.calls.of(`${type} ${outcome}`, () => ({ type, outcome })).inc(count);
   }
 
   requestShed(reason: string): void {
@@ -155,23 +141,5 @@ export class ServiceMetrics {
 
   get contentType(): string {
     return this.registry.contentType;
-  }
-}
-
-/**
- * Labelled series by a key made of their label values. Bounded: label values come partly from requests (method,
- * call type), and past the bound a series is simply looked up through prom-client each time.
- */
-class SeriesCache {
-  private readonly byKey = new Map<string, unknown>();
-  constructor(private readonly limit = 1000) {}
-
-  get<T>(key: string, make: () => T): T {
-    let series = this.byKey.get(key) as T | undefined;
-    if (series === undefined) {
-      series = make();
-      if (this.byKey.size < this.limit) this.byKey.set(key, series);
-    }
-    return series;
   }
 }
