@@ -97,7 +97,8 @@ export async function ingestSegmentCalls(
     const route = routeCall(workspaceId, call, lookup);
     const streamName =
       route.kind === 'customer' ? customerStream(workspaceId, route.customerId) : identityStream(workspaceId, route.identityKey);
-    const metadata: SegmentCallMetadata = {
+    // Checked against SegmentCallMetadata and typed as itself (an object type, which is a JsonObject): no copy.
+    const metadata = {
       workspaceId,
       messageId: call.messageId,
       receivedAt: call.receivedAt,
@@ -105,9 +106,9 @@ export async function ingestSegmentCalls(
       causationId: call.messageId,
       filedUnder: route.kind === 'customer' ? { customerId: route.customerId } : { identityKey: route.identityKey },
       source,
-    };
+    } satisfies SegmentCallMetadata;
     const entry = fileIn(streamName);
-    entry.events.push({ id: eventId, type: SEGMENT_CALL_EVENT_TYPES[call.type], data: sealed?.[position] ?? call, metadata: { ...metadata } });
+    entry.events.push({ id: eventId, type: SEGMENT_CALL_EVENT_TYPES[call.type], data: sealed?.[position] ?? call, metadata });
     entry.calls.push({ index, eventId, messageId: call.messageId, streamName, call });
   }
 
