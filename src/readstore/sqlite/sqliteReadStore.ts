@@ -8,7 +8,11 @@ import { deleteByIdSql, StatementCache, upsertSql } from './statements';
 import { WalCheckpointer } from '../../shared/walCheckpointer';
 
 export interface SqliteReadStoreOptions {
-  /** Longest wait for another connection's write lock before the write fails as an outage. */
+  /**
+   * Longest wait for another connection's write lock before the write fails as an outage. The default (15 s)
+   * covers the longest lock the projector thread takes: building a large index at the end of a replay (5-7 s at
+   * 1,000,000 events). The wait is between turns of the event loop, so nothing else waits with it.
+   */
   readonly lockWaitMs?: number;
   /**
    * `background`: this store starts (and stops) a checkpointer thread for its file, which copies the write-ahead
@@ -30,7 +34,7 @@ const BLOCKING_LOCK_WAIT_MS = 20;
  * from the event store, so `synchronous=NORMAL` (durable up to the last checkpoint of the WAL) is enough.
  */
 export async function openSqliteReadStore(filePath: string, options: SqliteReadStoreOptions = {}): Promise<ReadStore> {
-  const lockWaitMs = options.lockWaitMs ?? 5000;
+  const lockWaitMs = options.lockWaitMs ?? 15_000;
   const db = translateErrors(() => new Database(filePath));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
