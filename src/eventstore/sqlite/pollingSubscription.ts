@@ -3,8 +3,11 @@ import type { BatchHandler, ReadAllOptions, RecordedEvent, SubscribeOptions, Sub
 export interface PollSource {
   /** Reads the next events and the head position at the same instant (one synchronous SQLite read). */
   readAllWithHead(options: ReadAllOptions): { events: RecordedEvent[]; head: bigint };
-  /** Registers a callback run after every commit; returns the unregister function. */
-  onCommit(listener: () => void): () => void;
+  /**
+   * Registers a callback run after every commit, with the streams it may have written (every stream it wrote is
+   * among them); returns the unregister function.
+   */
+  onCommit(listener: (streams: ReadonlyMap<string, unknown>) => void): () => void;
 }
 
 /** A safety net for writes this process did not make (another process on the same file). */
@@ -39,7 +42,13 @@ async function readBatch(
  * a prefix filter that skips the newest events still catches up.
  * A full batch is followed by a read of the next one while it is handled, so two batches may be in memory.
  */
-export function pollingSubscription(source: PollSource, options: SubscribeOptions, handler: BatchHandler): Subscription {
+export function pollingSubscription(
+  source: PollSource,
+  options: SubscribeOptions,
+  handler: BatchHandler,
+  /** The safety-net poll (tests lengthen it to show that commits alone drive the subscription). */
+  idlePollMs = IDLE_POLL_MS,
+): Subscription {
   const batchSize = options.batchSize ?? 500;
   let position = options.after ?? 0n;
   let scannedUpTo = -1n;
@@ -48,7 +57,25 @@ export function pollingSubscription(source: PollSource, options: SubscribeOption
   let wake: (() => void) | undefined;
   const waiters: { target: bigint; resolve: () => void; reject: (e: unknown) => void }[] = [];
 
-  const unregister = source.onCommit(() => wake?.());
+  // A subscription to some categories sleeps through commits of other streams: the rejected-calls projection's
+  // subscription would otherwise read after every commit of the webhook's calls and find nothing.
+  const prefixes = options.streamPrefixes;
+  const concerns = (streams: ReadonlyMap<string, unknown>) => {
+    if (!prefixes || prefixes.length === 0) return true;
+    for (const stream of streams.keys()) if (prefixes.some((prefix) => stream.startsWith(prefix))) return true;
+    return false;
+  };
+  /** A commit concerning this subscription came after its last read began (while a batch was being handled). */
+  let committedSinceRead = false;
+  const unregister = source.onCommit((streams) => {
+    if (!concerns(streams)) return;
+    committedSinceRead = true;
+    wake?.();
+  });
+  const read = (after: bigint) => {
+    committedSinceRead = false;
+    return readBatch(source, after, batchSize, options.streamPrefixes);
+  };
   const settleWaiters = () => {
     for (let i = waiters.length - 1; i >= 0; i--) {
       if (waiters[i]!.target <= scannedUpTo) waiters.splice(i, 1)[0]!.resolve();
@@ -58,14 +85,14 @@ export function pollingSubscription(source: PollSource, options: SubscribeOption
   const loop = async (): Promise<void> => {
     let ahead: ReturnType<typeof readBatch> | undefined;
     while (!stopped) {
-      const { events, head } = await (ahead ?? readBatch(source, position, batchSize, options.streamPrefixes));
+      const { events, head } = await (ahead ?? read(position));
       ahead = undefined;
       if (events.length > 0) {
         const last = events[events.length - 1]!.position;
         // A full batch means more is waiting (a catch-up, a replay): read the next one while this one is handled
         // elsewhere (the projector thread), so that thread does not wait for the read. Delivery still waits.
         if (events.length === batchSize) {
-          ahead = readBatch(source, last, batchSize, options.streamPrefixes);
+          ahead = read(last);
           ahead.catch(() => undefined); // a failed read is seen when awaited above, not as an unhandled rejection
         }
         await handler(events);
@@ -76,9 +103,10 @@ export function pollingSubscription(source: PollSource, options: SubscribeOption
       }
       scannedUpTo = events.length < batchSize ? (head > position ? head : position) : position;
       settleWaiters();
-      if (events.length < batchSize && !stopped) {
+      // Sleep until the next commit, unless one came while the batch was handled (it would wait for the poll).
+      if (events.length < batchSize && !stopped && !committedSinceRead) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, IDLE_POLL_MS);
+          const timer = setTimeout(resolve, idlePollMs);
           wake = () => {
             clearTimeout(timer);
             resolve();

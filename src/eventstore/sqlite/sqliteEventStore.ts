@@ -58,7 +58,13 @@ interface GroupWriter {
 }
 
 class SqliteEventStore implements EventStore {
-  private readonly commitListeners = new Set<() => void>();
+  private readonly commitListeners = new Set<(streams: ReadonlyMap<string, number>) => void>();
+  /**
+   * Streams of the appends submitted and not answered yet, with how many appends each. A group's commit is
+   * announced before its appends are answered, so the streams it wrote are all here then (with, at most, some of
+   * the next group's): a subscription can tell whether the commit concerns it.
+   */
+  private readonly unansweredStreams = new Map<string, number>();
   private readonly head;
   private readonly readStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
   /** The head and the events after a position, in one read transaction (both from the same snapshot). */
@@ -84,7 +90,18 @@ class SqliteEventStore implements EventStore {
 
   async appendToStreams(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
     if (this.closed) throw new EventStoreUnavailableError('event store is closed');
-    const outcome = await this.writer.submit(serialiseAppends(appends));
+    const request = serialiseAppends(appends);
+    for (const { streamName } of appends) this.unansweredStreams.set(streamName, (this.unansweredStreams.get(streamName) ?? 0) + 1);
+    let outcome: AppendOutcome;
+    try {
+      outcome = await this.writer.submit(request);
+    } finally {
+      for (const { streamName } of appends) {
+        const left = this.unansweredStreams.get(streamName)! - 1;
+        if (left > 0) this.unansweredStreams.set(streamName, left);
+        else this.unansweredStreams.delete(streamName);
+      }
+    }
     if (isRevisionConflict(outcome)) {
       const { streamName, expected, actual } = outcome.conflict;
       throw new WrongExpectedRevisionError(streamName, expected, actual);
@@ -149,7 +166,7 @@ class SqliteEventStore implements EventStore {
   }
 
   private notifyCommit(): void {
-    for (const listener of this.commitListeners) listener();
+    for (const listener of this.commitListeners) listener(this.unansweredStreams);
   }
 
   async close(): Promise<void> {
