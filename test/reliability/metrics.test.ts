@@ -1,12 +1,7 @@
 import { expect } from 'chai';
 import { group, track } from '../support/segmentCalls';
 import { startTestService, TestService, WEBHOOK } from '../support/testService';
-
-/** The value of one sample line of the Prometheus text, or undefined when the series is absent. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(series + ' '));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
+import { sample } from '../support/prometheusText';
 
 describe('Prometheus metrics at /metrics', () => {
   let service: TestService;

@@ -1,11 +1,6 @@
 import { expect } from 'chai';
 import { ServiceMetrics } from '../../src/observability/metrics';
-
-/** The value of one sample line of the Prometheus text, or undefined when the series is absent. */
-const sample = (text: string, series: string): number | undefined => {
-  const line = text.split('\n').find((l) => l.startsWith(series + ' '));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-};
+import { sample } from '../support/prometheusText';
 
 describe('Per-request metrics (counters and histograms kept as plain numbers)', () => {
   it('renders cumulative buckets, +Inf, sum and count per series, and counters per label set, like prom-client', async () => {
