@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { AlertDoc } from '../projections/health/documents';
 import type { HealthQueries } from '../projections/health/queries';
+import { CoalescedPass } from '../shared/coalescedPass';
 
 export type AlertListener = (alert: AlertDoc) => void;
 
@@ -15,10 +16,9 @@ const PAGE = 500;
  */
 export class AlertFeed {
   private lastKey = '';
-  private polling = false;
-  private dirty = false;
+  /** Looks for new alerts when poked: one look at a time, one more if poked meanwhile. */
+  private readonly looks = new CoalescedPass(() => this.pushNew());
   private readonly listeners = new Map<string, Set<AlertListener>>();
-  private idle: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly health: HealthQueries,
@@ -41,38 +41,28 @@ export class AlertFeed {
     };
   }
 
-  /** Something was committed: look for new alerts (coalesced: one poll at a time, one more if poked meanwhile). */
+  /** Something was committed: look for new alerts. */
   poke(): void {
-    if (this.polling) {
-      this.dirty = true;
-      return;
-    }
-    this.polling = true;
-    this.idle = this.drain().finally(() => {
-      this.polling = false;
-    });
+    this.looks.poke();
   }
 
   /** Resolves when the feed has pushed everything it was poked about (shutdown, tests). */
-  async settled(): Promise<void> {
-    while (this.polling) await this.idle;
+  settled(): Promise<void> {
+    return this.looks.settled();
   }
 
-  private async drain(): Promise<void> {
-    do {
-      this.dirty = false;
-      try {
-        for (;;) {
-          const alerts = await this.health.alertsAfter(this.lastKey, PAGE);
-          for (const alert of alerts) this.emit(alert);
-          if (alerts.length > 0) this.lastKey = alerts[alerts.length - 1]!.feedKey;
-          if (alerts.length < PAGE) break;
-        }
-      } catch (error) {
-        // The next commit pokes again; alerts are read from the store, so none is lost meanwhile.
-        this.logger.warn({ err: error }, 'alert feed could not read new alerts');
+  private async pushNew(): Promise<void> {
+    try {
+      for (;;) {
+        const alerts = await this.health.alertsAfter(this.lastKey, PAGE);
+        for (const alert of alerts) this.emit(alert);
+        if (alerts.length > 0) this.lastKey = alerts[alerts.length - 1]!.feedKey;
+        if (alerts.length < PAGE) break;
       }
-    } while (this.dirty);
+    } catch (error) {
+      // The next commit pokes again; alerts are read from the store, so none is lost meanwhile.
+      this.logger.warn({ err: error }, 'alert feed could not read new alerts');
+    }
   }
 
   private emit(alert: AlertDoc): void {

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AlertDoc } from '../projections/health/documents';
+import { CoalescedPass } from '../shared/coalescedPass';
 import { alertView } from './alertView';
 import type { DeliveryCursor } from './deliveryCursor';
 
@@ -36,8 +37,8 @@ type Outcome = 'delivered' | 'abandoned' | 'stopped';
  */
 export class AlertWebhook {
   private deliveredUpTo = '';
-  private draining: Promise<void> | undefined;
-  private dirty = false;
+  /** Delivers what is new when poked: one pass at a time, one more if poked meanwhile. */
+  private readonly passes = new CoalescedPass(() => this.deliverNew());
   private stopped = false;
   private interruptWait: (() => void) | undefined;
   delivered = 0;
@@ -65,48 +66,39 @@ export class AlertWebhook {
     this.poke();
   }
 
-  /** New alerts may be stored: deliver them (coalesced: one pass at a time, one more if poked meanwhile). */
+  /** New alerts may be stored: deliver them. */
   poke(): void {
-    if (this.stopped) return;
-    if (this.draining) {
-      this.dirty = true;
-      return;
-    }
-    this.draining = this.drain().finally(() => {
-      this.draining = undefined;
-    });
+    if (!this.stopped) this.passes.poke();
   }
 
   /** Resolves when everything poked about has been delivered or given up on (tests, shutdown). */
-  async settled(): Promise<void> {
-    while (this.draining) await this.draining;
+  settled(): Promise<void> {
+    return this.passes.settled();
   }
 
   /** Ends waits between retries; the alert being retried stays pending and is sent again after a restart. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.interruptWait?.();
-    await this.draining;
+    await this.passes.settled();
   }
 
-  private async drain(): Promise<void> {
-    do {
-      this.dirty = false;
-      try {
-        for (;;) {
-          const alerts = await this.source.alertsAfter(this.deliveredUpTo, PAGE);
-          for (const alert of alerts) {
-            if ((await this.deliver(alert)) === 'stopped') return;
-            this.deliveredUpTo = alert.feedKey;
-            await this.cursor.save(alert.feedKey);
-          }
-          if (alerts.length < PAGE) break;
+  private async deliverNew(): Promise<void> {
+    try {
+      for (;;) {
+        if (this.stopped) return;
+        const alerts = await this.source.alertsAfter(this.deliveredUpTo, PAGE);
+        for (const alert of alerts) {
+          if ((await this.deliver(alert)) === 'stopped') return;
+          this.deliveredUpTo = alert.feedKey;
+          await this.cursor.save(alert.feedKey);
         }
-      } catch (error) {
-        // The read model or the cursor could not be read or written: the next poke tries again from the cursor.
-        this.logger.warn({ err: error }, 'alert webhook could not read or record alerts');
+        if (alerts.length < PAGE) break;
       }
-    } while (this.dirty && !this.stopped);
+    } catch (error) {
+      // The read model or the cursor could not be read or written: the next poke tries again from the cursor.
+      this.logger.warn({ err: error }, 'alert webhook could not read or record alerts');
+    }
   }
 
   private async deliver(alert: AlertDoc): Promise<Outcome> {
