@@ -58,7 +58,7 @@ export function personalValuesOf(call: SegmentCall): unknown[] {
   personalSections(call, (_field, object, personal) => {
     for (const key of Object.keys(object)) {
       const value = object[key];
-      if (value !== null && value !== undefined && personal(key)) values.push(value);
+      if (holdsPersonalValue(key, value, personal)) values.push(value);
     }
   });
   return values;
@@ -77,6 +77,13 @@ function personalSections(
 }
 
 const everyKey = () => true;
+
+/**
+ * Whether a key's value is sealed. One rule for `personalValuesOf` and `mapPersonalData`: a call's values are
+ * sealed together and put back by position, so the two must pick exactly the same values in the same order.
+ */
+const holdsPersonalValue = (key: string, value: unknown, personal: (key: string) => boolean) =>
+  value !== null && value !== undefined && personal(key);
 const isPersonalContextKey = (key: string) => key === 'ip' || key === 'traits';
 
 /** `object` itself when it holds no personal value, else a copy with each personal value transformed. */
@@ -90,7 +97,7 @@ function mapEntries(
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const value = object[key];
-    if (value === null || value === undefined || !personal(key)) {
+    if (!holdsPersonalValue(key, value, personal)) {
       if (out) setOwn(out, key, value);
       continue;
     }
