@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { configFromEnv } from '../src/config';
 import { startServices } from '../src/service';
+import { cpuUs } from './processes';
 import { round } from './stats';
 import { Traffic } from './traffic';
 
@@ -16,11 +17,10 @@ import { Traffic } from './traffic';
  */
 const CALLS = Number(process.env.BENCH_CALLS ?? 100_000);
 const PHASES = (process.env.BENCH_PHASES ?? 'batch,single').split(',');
-const TICK_US = 1e6 / 100;
 
 function mainThreadCpuUs(): number {
-  const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+  const { user, system } = cpuUs(`/proc/self/task/${process.pid}/stat`);
+  return user + system;
 }
 
 async function main(): Promise<void> {

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closedLoop, fixedRate, Target } from './load';
-import { DIST, startChild, stopChild } from './processes';
+import { cpuUs, DIST, startChild, stopChild } from './processes';
 import { round } from './stats';
 import { Traffic } from './traffic';
 
@@ -21,17 +21,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RATE = Number(process.env.BENCH_RATE ?? 0);
 const PHASES = (process.env.BENCH_PHASES ?? 'single,batch').split(',');
 const WRITE_KEY = 'wk_bench';
-const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
-
-/** utime and stime of a /proc stat line, in µs (the name field may hold spaces: split after its closing paren). */
-function cpuUs(statPath: string): { user: number; system: number } {
-  try {
-    const fields = readFileSync(statPath, 'utf8').split(') ')[1]!.split(' ');
-    return { user: Number(fields[11]) * TICK_US, system: Number(fields[12]) * TICK_US };
-  } catch {
-    return { user: 0, system: 0 };
-  }
-}
 
 /** The main thread's (tid = pid) and the whole process's CPU, in µs. */
 function cpuOf(pid: number) {

@@ -69,3 +69,15 @@ export async function withRss<T>(pid: number | undefined, work: () => Promise<T>
     clearInterval(timer);
   }
 }
+
+const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
+
+/** utime and stime of a /proc stat line, in µs (the name field may hold spaces: split after its closing paren). */
+export function cpuUs(statPath: string): { user: number; system: number } {
+  try {
+    const fields = readFileSync(statPath, 'utf8').split(') ')[1]!.split(' ');
+    return { user: Number(fields[11]) * TICK_US, system: Number(fields[12]) * TICK_US };
+  } catch {
+    return { user: 0, system: 0 };
+  }
+}
