@@ -30,6 +30,8 @@ export class PersonalDataCipher {
   /**
    * Live keys per workspace, by identity key: identity keys are memoised strings (src/domain/ids.ts), so a look-up
    * hashes nothing new, where a `${workspace}:${identity}` key was a new string to build and hash twice per call.
+   * Each workspace's cache holds up to `cacheSize` keys, so memory grows with the number of workspaces (few, made by
+   * an admin); a removed workspace's cache stays until the process restarts.
    */
   private readonly liveKeys = new Map<string, BoundedCache<LiveKey>>();
   private readonly keysByKid: BoundedCache<Buffer | null>;
