@@ -22,6 +22,8 @@ export interface AlertSource {
 }
 
 const PAGE = 100;
+/** Wait before trying again after the read model or the cursor failed. */
+const READ_RETRY_MS = 1000;
 const backoff = (baseMs: number, attempt: number) => Math.min(60_000, baseMs * 2 ** (attempt - 1));
 
 type Outcome = 'delivered' | 'abandoned' | 'stopped';
@@ -96,8 +98,10 @@ export class AlertWebhook {
         if (alerts.length < PAGE) break;
       }
     } catch (error) {
-      // The read model or the cursor could not be read or written: the next poke tries again from the cursor.
+      // The read model or the cursor could not be read or written: try again from the cursor shortly, rather than
+      // only when the next alert is raised (which may be hours away).
       this.logger.warn({ err: error }, 'alert webhook could not read or record alerts');
+      setTimeout(() => this.poke(), READ_RETRY_MS).unref();
     }
   }
 
@@ -116,6 +120,7 @@ export class AlertWebhook {
           this.logger.error({ err: error, alert: alert._id, attempt }, 'alert webhook delivery abandoned');
           return 'abandoned';
         }
+        if (this.stopped) return 'stopped'; // the POST failed after stop(): no backoff to wait out
         await this.wait(backoff(this.options.retryBaseMs ?? 500, attempt));
       }
     }
@@ -129,6 +134,7 @@ export class AlertWebhook {
         resolve();
       };
       const timer = setTimeout(done, ms);
+      timer.unref(); // a pending retry does not keep a stopping process alive: the cursor says it is not sent
       this.interruptWait = done;
     });
   }
