@@ -41,7 +41,9 @@ export class LiveMonitor {
       const watched =
         events.length <= MAX_LOOKED_UP_BATCH && events.some((e) => this.feed.hasListeners(String(e.metadata.workspaceId ?? '')));
       if (!watched) {
-        this.feed.publish(plainProjected(projection, this.feed.visible(events, (e) => String(e.metadata.workspaceId ?? ''))));
+        // Only calls are shown: they are picked first, so other events at a batch's end crowd none of them out.
+        const calls = events.filter(isCallEvent);
+        this.feed.publish(plainProjected(projection, this.feed.visible(calls, (e) => String(e.metadata.workspaceId ?? ''))));
         return;
       }
       projectionStages(this.readStore, projection, events, this.physicalName).then(
@@ -89,7 +91,9 @@ const deadLettersListed = (projection: string, events: readonly RecordedEvent[])
       }),
     );
 
+const isCallEvent = (event: RecordedEvent) => callTypeOfEvent(event.type) !== undefined;
+
 const plainProjected = (projection: string, events: readonly RecordedEvent[]) =>
   events
-    .filter((event) => callTypeOfEvent(event.type) !== undefined)
+    .filter(isCallEvent)
     .map((event) => draftOf(String(event.metadata.workspaceId ?? ''), 'projected', event.data, { eventId: event.id, projection }));
