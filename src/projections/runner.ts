@@ -44,10 +44,12 @@ export interface BatchApplier {
   /** Projects `events` and writes their effects together with `checkpoint`, or fails without writing either. */
   apply(events: readonly RecordedEvent[], checkpoint: CheckpointDoc): Promise<void>;
   /**
-   * Creates the projection's secondary indexes there. A runner that starts from the beginning (a rebuild, a
-   * first start over a long history) leaves them until it has caught up: building an index over a finished
-   * table is much cheaper than maintaining it through every insert (1,000,000-event replay: about 9 s of CPU
-   * for the build against about 32 s of upkeep), and nobody reads a version that is not caught up.
+   * Creates the projection's secondary indexes there (a no-op for those that exist). A runner with an applier
+   * leaves them until it has caught up: from the beginning (a rebuild, a first start over a long history),
+   * building an index over a finished table is much cheaper than maintaining it through every insert
+   * (1,000,000-event replay: about 9 s of CPU for the build against about 32 s of upkeep); after a restart in the
+   * middle of such a catch-up, the build still happens there, not on the service's thread. A replay switches only
+   * to a version whose indexes exist; the live version on a first start is read unindexed until then.
    */
   buildIndexes(): Promise<void>;
 }
@@ -103,8 +105,8 @@ export class ProjectionRunner {
     const checkpoints = await this.readStore.collection<CheckpointDoc>(CHECKPOINTS);
     this.checkpoint = (await checkpoints.get(this.checkpointId))?.position ?? 0;
     const { applier } = this.options;
-    // From the beginning, with a thread of its own to build them on: indexes once caught up (see BatchApplier).
-    const deferIndexes = applier !== undefined && this.checkpoint === 0 && !this.options.standby;
+    // With a thread of its own to build them on: indexes once caught up (see BatchApplier).
+    const deferIndexes = applier !== undefined && !this.options.standby;
     for (const { name, indexes } of this.projection.collections) {
       await this.readStore.collection(this.physicalName(name), deferIndexes ? [] : indexes);
     }
@@ -121,7 +123,7 @@ export class ProjectionRunner {
     if (deferIndexes) {
       this.indexesBuilt = subscription.caughtUp().then(
         () => this.buildIndexes(applier),
-        () => undefined, // the subscription failed: reported above; a restart creates the indexes at start
+        () => undefined, // the subscription failed: reported above; the next start builds them once caught up
       );
     }
   }
