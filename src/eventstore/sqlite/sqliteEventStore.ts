@@ -45,8 +45,11 @@ export async function openSqliteEventStore(
     return {
       submit: (request: AppendRequest) => thread.submit(request),
       close: async () => {
-        await thread.close();
-        await checkpointer.close();
+        try {
+          await thread.close();
+        } finally {
+          await checkpointer.close();
+        }
       },
     };
   });

@@ -27,7 +27,7 @@ export interface SqliteReadStoreOptions {
  * thread write the same file, and a catch-up batch holds the write lock for a while: longer waits go on between
  * turns of the event loop (see `whenUnlocked`), so a webhook request is never stuck behind another thread's commit.
  */
-const BLOCKING_LOCK_WAIT_MS = 20;
+const BLOCKING_LOCK_WAIT_MS = 5;
 
 /**
  * The embedded read store: one table per collection holding JSON documents. Read models can always be rebuilt
