@@ -70,42 +70,52 @@ function aadOf(kid: string): Buffer {
   return lastAad;
 }
 
-/** The key id an envelope was sealed with. */
-export function kidOf(envelope: string): string | undefined {
-  const parts = envelope.slice(PREFIX.length).split(':');
-  const v2 = envelope.startsWith(PREFIX_V2);
-  return parts.length === 6 || (v2 && parts.length === 4) ? parts.slice(0, 3).join(':') : undefined;
+/**
+ * An envelope read once, with everything a reader needs: `value` (v1) and `head` (v2) carry the sealed parts,
+ * `reference` (v2) the place of its value in its head's array. Opening a call meets each envelope once; splitting
+ * its text again for the key id, the kind and the parts cost more than the look-ups they served.
+ */
+export type Envelope = SealedEnvelope | { readonly kind: 'reference'; readonly kid: string; readonly index: number };
+export interface SealedEnvelope {
+  readonly kind: 'value' | 'head';
+  readonly kid: string;
+  readonly iv: string;
+  readonly tag: string;
+  readonly data: string;
 }
 
-/** A v2 envelope's place in its call's array: 0 for the head, n for a reference; undefined for anything else. */
-export function v2IndexOf(envelope: string): number | undefined {
-  if (!envelope.startsWith(PREFIX_V2)) return undefined;
-  const parts = envelope.slice(PREFIX_V2.length).split(':');
-  if (parts.length === 6) return 0;
-  const n = parts.length === 4 ? Number(parts[3]) : NaN;
-  return Number.isInteger(n) && n > 0 ? n : undefined;
+/** The parts of an envelope, or undefined for any other text (malformed envelopes included). */
+export function parseEnvelope(text: string): Envelope | undefined {
+  const v2 = text.startsWith(PREFIX_V2);
+  if (!v2 && !text.startsWith(PREFIX)) return undefined;
+  const parts = text.slice(PREFIX.length).split(':'); // both prefixes have the same length
+  // The key id is its first three fields (`<workspace>:<identityKey>:<version>`), cut from the text as it stands.
+  const kid = () => text.slice(PREFIX.length, PREFIX.length + parts[0]!.length + parts[1]!.length + parts[2]!.length + 2);
+  if (parts.length === 6) return { kind: v2 ? 'head' : 'value', kid: kid(), iv: parts[3]!, tag: parts[4]!, data: parts[5]! };
+  if (!v2 || parts.length !== 4) return undefined;
+  const index = Number(parts[3]);
+  return Number.isInteger(index) && index > 0 ? { kind: 'reference', kid: kid(), index } : undefined;
 }
 
 /** The sealed value of a v1 envelope, or undefined when the key is gone or the envelope was tampered with. */
-export function open(envelope: string, key: Buffer | undefined): unknown {
-  return envelope.startsWith(PREFIX) ? openText(envelope, PREFIX, key, (kid) => Buffer.from(kid, 'utf8')) : undefined;
+export function open(envelope: SealedEnvelope, key: Buffer | undefined): unknown {
+  return envelope.kind === 'value' ? openText(envelope, Buffer.from(envelope.kid, 'utf8'), key) : undefined;
 }
 
 /** The values of a v2 head (an array), or undefined when the key is gone or the envelope was tampered with. */
-export function openValues(head: string, key: Buffer | undefined): unknown[] | undefined {
-  if (!head.startsWith(PREFIX_V2)) return undefined;
-  const values = openText(head, PREFIX_V2, key, (kid) => Buffer.from(`${kid}:v2`, 'utf8'));
+export function openValues(head: SealedEnvelope, key: Buffer | undefined): unknown[] | undefined {
+  if (head.kind !== 'head') return undefined;
+  const values = openText(head, Buffer.from(`${head.kid}:v2`, 'utf8'), key);
   return Array.isArray(values) ? values : undefined;
 }
 
-function openText(envelope: string, prefix: string, key: Buffer | undefined, aadOfKid: (kid: string) => Buffer): unknown {
-  const parts = envelope.slice(prefix.length).split(':');
-  if (!key || parts.length !== 6) return undefined;
+function openText(envelope: SealedEnvelope, aad: Buffer, key: Buffer | undefined): unknown {
+  if (!key) return undefined;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(parts[3]!, 'base64url'));
-    decipher.setAAD(aadOfKid(parts.slice(0, 3).join(':')));
-    decipher.setAuthTag(Buffer.from(parts[4]!, 'base64url'));
-    const text = Buffer.concat([decipher.update(Buffer.from(parts[5]!, 'base64url')), decipher.final()]).toString('utf8');
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(envelope.iv, 'base64url'));
+    decipher.setAAD(aad);
+    decipher.setAuthTag(Buffer.from(envelope.tag, 'base64url'));
+    const text = Buffer.concat([decipher.update(Buffer.from(envelope.data, 'base64url')), decipher.final()]).toString('utf8');
     return JSON.parse(text) as unknown;
   } catch {
     return undefined;

@@ -1,7 +1,7 @@
 import { mapPersonalData, personalValuesOf } from '../domain/identity/personalData';
 import { ownerIdentityOf } from '../domain/routing';
 import type { SegmentCall } from '../domain/segment/calls';
-import { isEnvelope, kidOf, open, openValues, seal, sealValues, v2IndexOf } from './envelope';
+import { type Envelope, isEnvelope, open, openValues, parseEnvelope, seal, sealValues } from './envelope';
 import type { KeyStore, LiveKey } from './keyStore';
 
 /** A bounded Map that forgets its oldest entries first. */
@@ -78,44 +78,44 @@ export class PersonalDataCipher {
 
   /** Loads the keys a batch of calls needs in one round trip. */
   async preload(calls: readonly SegmentCall[]): Promise<void> {
-    const kids = new Set<string>();
+    const kids: string[] = [];
     for (const call of calls) {
-      mapPersonalData(call, (value) => {
-        const kid = isEnvelope(value) ? kidOf(value) : undefined;
-        if (kid && this.keysByKid.get(kid) === undefined) kids.add(kid);
-        return value;
-      });
+      for (const value of personalValuesOf(call)) {
+        const kid = envelopeOf(value)?.kid;
+        if (kid) kids.push(kid);
+      }
     }
-    if (kids.size === 0) return;
-    const found = await this.keys.keysById([...kids]);
-    for (const kid of kids) this.keysByKid.set(kid, found.get(kid) ?? null);
+    await this.loadKeys(kids);
+  }
+
+  /** Fetches the keys of the key ids not cached yet (a destroyed or unknown one is cached as null). */
+  private async loadKeys(kids: Iterable<string>): Promise<void> {
+    const missing = new Set<string>();
+    for (const kid of kids) if (this.keysByKid.get(kid) === undefined) missing.add(kid);
+    if (missing.size === 0) return;
+    const found = await this.keys.keysById([...missing]);
+    for (const kid of missing) this.keysByKid.set(kid, found.get(kid) ?? null);
   }
 
   /** The call with its personal data readable again; what belongs to a forgotten person is left out. */
   async openCall(call: SegmentCall): Promise<SegmentCall> {
-    await this.preload([call]);
-    const keyOf = (envelope: string) => {
-      const kid = kidOf(envelope);
-      return (kid && this.keysByKid.get(kid)) || undefined;
-    };
-    // v2: the values of each head (by key id), opened once, when the first of its envelopes is met.
+    // Each personal value's envelope, parsed once, by the index mapPersonalData gives the value below.
+    const envelopes = personalValuesOf(call).map(envelopeOf);
+    const kids: string[] = [];
+    for (const envelope of envelopes) if (envelope) kids.push(envelope.kid);
+    await this.loadKeys(kids);
+    const keyOf = (envelope: Envelope) => this.keysByKid.get(envelope.kid) || undefined;
+    // v2: the values of each head (by key id), opened once.
     let heads: Map<string, unknown[] | undefined> | undefined;
-    const v2Values = (kid: string | undefined) => {
-      if (!heads) {
-        heads = new Map();
-        for (const value of personalValuesOf(call)) {
-          if (isEnvelope(value) && v2IndexOf(value) === 0) {
-            const headKid = kidOf(value);
-            if (headKid && !heads.has(headKid)) heads.set(headKid, openValues(value, keyOf(value)));
-          }
-        }
-      }
-      return kid ? heads.get(kid) : undefined;
-    };
-    return mapPersonalData(call, (value) => {
-      if (!isEnvelope(value)) return value;
-      const n = v2IndexOf(value);
-      return n === undefined ? open(value, keyOf(value)) : v2Values(kidOf(value))?.[n];
+    for (const envelope of envelopes) {
+      if (envelope?.kind === 'head' && !(heads ??= new Map()).has(envelope.kid)) heads.set(envelope.kid, openValues(envelope, keyOf(envelope)));
+    }
+    return mapPersonalData(call, (value, index) => {
+      const envelope = envelopes[index];
+      if (envelope === undefined) return value;
+      if (envelope === null) return undefined;
+      if (envelope.kind === 'reference') return heads?.get(envelope.kid)?.[envelope.index];
+      return envelope.kind === 'head' ? heads?.get(envelope.kid)?.[0] : open(envelope, keyOf(envelope));
     });
   }
 
@@ -142,3 +142,6 @@ export class PersonalDataCipher {
     this.forgetListeners.push(listener);
   }
 }
+
+/** A value's envelope; null for an envelope that does not parse (it opens to nothing), undefined for a plain value. */
+const envelopeOf = (value: unknown): Envelope | null | undefined => (isEnvelope(value) ? (parseEnvelope(value) ?? null) : undefined);

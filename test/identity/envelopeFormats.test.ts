@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { identityKey } from '../../src/domain/ids';
 import { mapPersonalData } from '../../src/domain/identity/personalData';
 import type { SegmentCall } from '../../src/domain/segment/calls';
-import { seal } from '../../src/privacy/envelope';
+import { parseEnvelope, seal } from '../../src/privacy/envelope';
 import type { KeyStore } from '../../src/privacy/keyStore';
 import { PersonalDataCipher } from '../../src/privacy/personalDataCipher';
 import { openSqliteKeyStore } from '../../src/privacy/sqliteKeyStore';
@@ -89,5 +89,25 @@ describe('Sealed personal data formats', () => {
     const [one] = await cipher.sealCalls('ws', [track({ feature: 'x' })]);
     const relabelled = JSON.parse(JSON.stringify(one).replace('enc:v1:', 'enc:v2:')) as SegmentCall;
     expect((await cipher.openCall(relabelled)).context).to.deep.equal({});
+  });
+  it('parses each kind of envelope into its key id and place, and opens nothing from references without their head or malformed envelopes', async () => {
+    const owner = identityKey('ws', 'user', 'ann');
+    const [sealed] = await cipher.sealCalls('ws', [identify()]);
+    const texts = sealedTexts(sealed!);
+    const { kid } = (await keys.keysFor('ws', [owner])).get(owner)!;
+    expect(parseEnvelope(texts[0]!)).to.include({ kind: 'head', kid });
+    expect(parseEnvelope(texts[3]!)).to.deep.equal({ kind: 'reference', kid, index: 3 });
+    expect(parseEnvelope(seal('x', kid, Buffer.alloc(32)))).to.include({ kind: 'value', kid });
+    for (const malformed of [`enc:v2:${kid}:0`, `enc:v2:${kid}:-1`, `enc:v1:${kid}:3`, 'enc:v1:abc', `enc:v2:${kid}`]) {
+      expect(parseEnvelope(malformed), malformed).to.equal(undefined);
+    }
+
+    // The head (the first trait) left out: its references open to nothing. Malformed envelopes open to nothing;
+    // a plain value in a personal place stays as it is.
+    const { email: _head, ...traits } = (sealed as unknown as { traits: Record<string, unknown> }).traits;
+    const withoutHead = { ...sealed!, traits: { ...traits, name: `enc:v2:${kid}:0`, plan: 'enc:v1:abc', seats: 12 } } as unknown as SegmentCall;
+    const opened = (await cipher.openCall(withoutHead)) as unknown as { traits: object; context: object };
+    expect(opened.traits).to.deep.equal({ middleName: null, seats: 12 });
+    expect(opened.context).to.deep.equal({ library: { name: 'analytics-node' } });
   });
 });
