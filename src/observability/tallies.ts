@@ -8,7 +8,7 @@ import type { Metric, Registry } from 'prom-client';
  */
 type Labels = Readonly<Record<string, string>>;
 
-export class CounterSeries {
+class CounterSeries {
   value = 0;
   constructor(readonly labels: Labels) {}
   inc(by = 1): void {
@@ -16,7 +16,7 @@ export class CounterSeries {
   }
 }
 
-export class HistogramSeries {
+class HistogramSeries {
   /** Observations per bucket (not cumulative), one per bound; above the last bound only `count` grows. */
   readonly perBucket: Float64Array;
   sum = 0;

@@ -3,7 +3,7 @@ import type { AppendResult, ExpectedRevision, StreamAppend } from '../port';
 import { migrate } from './schema';
 
 /** One append, decoded by the writer from the request text (see `serialiseAppends`). */
-export interface SerialisedAppend {
+interface SerialisedAppend {
   readonly streamName: string;
   readonly expectedRevision: ExpectedRevision;
   readonly events: readonly { readonly id: string; readonly type: string; readonly data: string; readonly metadata: string }[];
@@ -45,7 +45,7 @@ export function serialiseAppends(appends: readonly StreamAppend[]): AppendReques
 }
 
 /** The appends of a request text, on the writer's side. */
-export function deserialiseAppends(request: AppendRequest): SerialisedAppend[] {
+function deserialiseAppends(request: AppendRequest): SerialisedAppend[] {
   if (request === '') return []; // appendToStreams([])
   const fields = request.split(SEPARATOR);
   const appends: SerialisedAppend[] = [];
