@@ -12,7 +12,7 @@ import type {
 } from '../port';
 import { newestWantedPosition, readAllForward } from './allReads';
 import { appendWithoutDuplicates } from './appendWithoutDuplicates';
-import { mapConcurrently } from './concurrency';
+import { mapConcurrently } from '../../shared/mapConcurrently';
 import { withPortErrors } from './errors';
 import { toPositionedEvent } from './recordedEvent';
 import { readRecorded, toEsdbReadOptions } from './streamReads';

@@ -76,7 +76,10 @@ export const schemas = {
       timestamp: { type: 'string', format: 'date-time' },
       receivedAt: { type: 'string', format: 'date-time' },
       status: { type: 'object' },
-      call: ref('SegmentCall'),
+      call: {
+        description: 'the call as stored, personal data opened; null if the event store no longer holds the event',
+        anyOf: [ref('SegmentCall'), { type: 'null' }],
+      },
     },
   },
   DeadLetter: {

@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import { CALL_TYPES, SegmentCall } from '../../domain/segment/calls';
 import type { CustomerDoc, SegmentEventDoc } from '../../projections/attribution/documents';
+import { storedCalls } from '../../projections/attribution/storedCalls';
 import type { Services } from '../../service';
 import { HttpError } from '../httpError';
 import { decodeCursor, encodeCursor, parseLimit, singleQuery } from './cursor';
@@ -26,10 +27,10 @@ export function mountReadRoutes(router: Router, services: Services): void {
       callType,
     });
     const page = rows.slice(0, limit);
+    const calls = await storedCalls(services.eventStore, page);
     ctx.body = {
       customer: customerView(customer),
-      // Personal data is sealed in the read model as in the event store: opened here, gone once its person is.
-      events: await Promise.all(page.map((row) => eventView(row, services))),
+      events: await Promise.all(page.map((row) => eventView(row, calls.get(row._id) ?? null, services))),
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.sortKey) : null,
     };
   });
@@ -48,7 +49,7 @@ const customerView = (c: CustomerDoc) => ({
   lastActivityAt: c.lastActivityAt,
 });
 
-const eventView = async (e: SegmentEventDoc, services: Services) => ({
+const eventView = async (e: SegmentEventDoc, stored: SegmentCall | null, services: Services) => ({
   id: e._id,
   messageId: e.messageId,
   type: e.callType,
@@ -58,5 +59,6 @@ const eventView = async (e: SegmentEventDoc, services: Services) => ({
   timestamp: e.timestamp,
   receivedAt: e.receivedAt,
   status: { stored: true, attribution: e.attribution, projected: true },
-  call: await services.cipher.openCall(JSON.parse(e.payload) as SegmentCall),
+  // Personal data is sealed in the event store: opened here, gone once its person is.
+  call: stored && (await services.cipher.openCall(stored)),
 });

@@ -21,6 +21,7 @@ import {
   SEGMENT_EVENTS,
   SegmentEventDoc,
   UNRESOLVED,
+  waitingCallOf,
 } from './documents';
 import { IdentityGraph } from './identityGraph';
 
@@ -110,7 +111,7 @@ export const createAttributionProjection = (
       const graph = new IdentityGraph(uow, workspaceId, position, {
         onAttributed: async (row, customerId, opened) => {
           // Calls attributed on arrival come opened already; calls resolved later are opened from their row.
-          const call = opened ?? (await open(JSON.parse(row.payload) as SegmentCall));
+          const call = opened ?? (await open(waitingCallOf(row)));
           for (const listener of listeners) await listener.onAttributed(row, customerId, uow, position, call);
         },
         onMerged: async (fromKey, intoKey) => {

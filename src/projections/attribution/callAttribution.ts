@@ -8,8 +8,8 @@ import { Attribution, SEGMENT_EVENTS, SegmentEventDoc } from './documents';
 import { customerOfDomain, customerOfGroup, emailDomainMatchable, MatchingContext, waitForDomain } from './groupMatching';
 
 /**
- * Attributes one Segment call. `stored` is the call as stored (personal data sealed) and goes into the event
- * list; `opened` is the same call readable, for the matching that needs an email.
+ * Attributes one Segment call. `stored` is the call as stored (personal data sealed), kept in the event list
+ * while it waits for a customer; `opened` is the same call readable, for the matching that needs an email.
  */
 export async function attributeCall(
   ctx: MatchingContext,
@@ -79,9 +79,11 @@ export async function attributeCall(
     receivedAt: stored.receivedAt,
     sortKey: `${stored.timestamp}|${event.id}`,
     streamName: event.streamName,
+    revision: Number(event.revision),
     position,
-    // `stored` is the event's data: the store's own text of it, when it has one, saves serializing it again.
-    payload: event.dataJson ?? JSON.stringify(stored),
+    // Kept while the call waits for a customer (see SegmentEventDoc.payload). `stored` is the event's data: the
+    // store's own text of it, when it has one, saves serializing it again.
+    ...(customerId ? {} : { payload: event.dataJson ?? JSON.stringify(stored) }),
   };
   let isNew = false;
   await uow.update<SegmentEventDoc>(SEGMENT_EVENTS, event.id, position, (existing) => {

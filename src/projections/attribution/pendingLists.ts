@@ -1,5 +1,5 @@
 import type { UnitOfWork } from '../unitOfWork';
-import { CUSTOMERS, CustomerDoc, docId, SEGMENT_EVENTS, SegmentEventDoc, UNRESOLVED, UnresolvedDoc } from './documents';
+import { CUSTOMERS, CustomerDoc, docId, SEGMENT_EVENTS, SegmentEventDoc, UNRESOLVED, UnresolvedDoc, withoutPayload } from './documents';
 
 /**
  * Calls that have no customer yet, listed by what they wait for (`identity:<key>` or `group:<groupId>`), and
@@ -51,8 +51,10 @@ export class PendingLists {
         continue;
       }
       const attributed: SegmentEventDoc = { ...row, customerId, attribution: 'resolved-later' };
+      // Stored without its copy of the call (readers take it from the event store); the listeners below still
+      // open it from this one.
       await this.uow.update<SegmentEventDoc>(SEGMENT_EVENTS, row._id, this.position, (current) =>
-        current && !current.customerId ? attributed : undefined,
+        current && !current.customerId ? withoutPayload(attributed) : undefined,
       );
       await this.countActivity(customerId, row.timestamp);
       await this.onAttributed({ ...attributed, _pos: this.position }, customerId);
