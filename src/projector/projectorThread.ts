@@ -50,7 +50,7 @@ export class ProjectorThread {
   applier(projection: Projection, version: number): BatchApplier {
     return {
       apply: (events, checkpoint) => this.apply(projection.name, version, events, checkpoint),
-      buildIndexes: () => this.request((id) => ({ kind: 'buildIndexes', id, projection: projection.name, version })),
+      buildIndexes: () => this.request((id) => this.post({ kind: 'buildIndexes', id, projection: projection.name, version })),
     };
   }
 
@@ -104,41 +104,45 @@ export class ProjectorThread {
     await exited;
   }
 
-  private async apply(projection: string, version: number, events: readonly RecordedEvent[], checkpoint: CheckpointDoc): Promise<void> {
-    if (this.closed) throw new ReadStoreUnavailableError('the projector thread is closed');
-    const id = this.nextId++;
-    const applied = new Promise<void>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    // The thread may die while the slices below are sent: the rejection is the caller's, when it awaits.
-    applied.catch(() => undefined);
-    this.ensureWorker().ref(); // a batch in flight keeps the process alive; an idle thread does not
-    // Copying events to the thread blocks this one: a catch-up batch of thousands goes in slices, with turns of
-    // the event loop (webhook requests) between them.
-    let from = 0;
-    for (; events.length - from > SLICE_EVENTS; from += SLICE_EVENTS) {
-      this.ensureWorker().postMessage({ kind: 'slice', id, events: events.slice(from, from + SLICE_EVENTS) } satisfies ToProjector);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (!this.waiting.has(id)) return applied; // failed meanwhile (the thread died, or was closed)
-    }
-    const last = events.slice(from);
-    this.ensureWorker().postMessage({ kind: 'apply', id, projection, version, events: last, eventCount: events.length, checkpoint } satisfies ToProjector);
-    return applied;
+  private apply(projection: string, version: number, events: readonly RecordedEvent[], checkpoint: CheckpointDoc): Promise<void> {
+    return this.request(async (id) => {
+      // Copying events to the thread blocks this one: a catch-up batch of thousands goes in slices, with turns of
+      // the event loop (webhook requests) between them.
+      let from = 0;
+      for (; events.length - from > SLICE_EVENTS; from += SLICE_EVENTS) {
+        this.post({ kind: 'slice', id, events: events.slice(from, from + SLICE_EVENTS) });
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (!this.waiting.has(id)) return; // failed meanwhile (the thread died, or was closed): the answer says why
+      }
+      this.post({ kind: 'apply', id, projection, version, events: events.slice(from), eventCount: events.length, checkpoint });
+    });
   }
 
-  /** Sends one request and waits for its answer (a batch in flight, as far as closing is concerned). */
-  private request(message: (id: number) => ToProjector): Promise<void> {
+  /**
+   * Registers a request under a new id, has `send` post it, and waits for its answer (a batch in flight, as far
+   * as closing is concerned). `send` may take turns of the event loop (a batch in slices).
+   */
+  private request(send: (id: number) => void | Promise<void>): Promise<void> {
     if (this.closed) return Promise.reject(new ReadStoreUnavailableError('the projector thread is closed'));
     const id = this.nextId++;
     const answered = new Promise<void>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    this.ensureWorker().ref();
-    this.ensureWorker().postMessage(message(id));
-    return answered;
+    this.ensureWorker().ref(); // a request in flight keeps the process alive; an idle thread does not
+    const sending = send(id);
+    if (!sending) return answered;
+    // The thread may die while `send` is still at work: the rejection is the caller's, once sending is over.
+    answered.catch(() => undefined);
+    return sending.then(() => answered);
+  }
+
+  private post(message: ToProjector): void {
+    this.ensureWorker().postMessage(message);
   }
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
     const workerData: ProjectorData = { config: this.config };
     const worker = new Worker(join(__dirname, 'projectorWorker.js'), { workerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
-    worker.unref(); // see `apply`: only batches in flight keep the process alive
+    worker.unref(); // see `request`: only requests in flight keep the process alive
     worker.on('message', (message: FromProjector) => this.onMessage(message));
     worker.on('error', (error) => this.onLost(worker, error));
     worker.on('exit', (code) => this.onLost(worker, new Error(`projector thread exited with code ${code}`)));
