@@ -1,8 +1,12 @@
+import type { IndexBuildStatus } from '../projections/deferredIndexBuild';
+
 /** What the lag monitor needs of a projection runner. */
 export interface LagSubject {
   readonly projection: { readonly name: string };
   /** Resolves once everything stored before the call has been projected. */
   caughtUp(): Promise<void>;
+  /** Its deferred secondary-index build, when it has one (see DeferredIndexBuild). */
+  indexBuild?(): IndexBuildStatus | undefined;
 }
 
 export interface ProjectionLag {
@@ -12,6 +16,8 @@ export interface ProjectionLag {
   /** How long the oldest unanswered probe has waited: the age of the oldest event not yet projected, roughly. */
   readonly seconds: number;
   readonly failed: boolean;
+  /** Its deferred index build; undefined when its indexes were created at start. */
+  readonly indexes?: IndexBuildStatus;
 }
 
 interface Probe {
@@ -61,13 +67,15 @@ export class ProjectionLagMonitor {
 
   lags(): ProjectionLag[] {
     const now = this.now();
-    return this.subjects.map(({ projection }) => {
+    return this.subjects.map((subject) => {
+      const { projection } = subject;
       const state = this.state.get(projection.name)!;
       return {
         projection: projection.name,
         events: Math.max(0, this.head - state.through),
         seconds: state.probe ? (now - state.probe.startedMs) / 1000 : 0,
         failed: state.failed,
+        indexes: subject.indexBuild?.(),
       };
     });
   }

@@ -5,6 +5,7 @@ import type { Projection } from './projection';
 import { CHECKPOINTS, CheckpointDoc } from './checkpoint';
 import { projectBatch } from './projectBatch';
 import { DEAD_LETTERS, deadLetterOf } from './deadLetters/deadLetter';
+import { DeferredIndexBuild, IndexBuildPolicy, IndexBuildStatus } from './deferredIndexBuild';
 
 
 /** Work that needs the projection's runner, asked of an instance where it only stands by (RUN_PROJECTIONS=false). */
@@ -37,6 +38,11 @@ export interface RunnerOptions {
    * src/projector). Omitted: on this thread, with this runner's read store.
    */
   readonly applier?: BatchApplier;
+  /**
+   * Retries of the deferred index build (with an applier). Default: the live policy, never giving up (see
+   * DeferredIndexBuild.awaited); a replay bounds the attempts so that it fails instead of running for ever.
+   */
+  readonly indexBuild?: IndexBuildPolicy;
 }
 
 /** Where a runner's batches are projected and written, when not on the runner's thread (src/projector). */
@@ -49,7 +55,8 @@ export interface BatchApplier {
    * building an index over a finished table is much cheaper than maintaining it through every insert
    * (1,000,000-event replay: about 9 s of CPU for the build against about 32 s of upkeep); after a restart in the
    * middle of such a catch-up, the build still happens there, not on the service's thread. A replay switches only
-   * to a version whose indexes exist; the live version on a first start is read unindexed until then.
+   * to a version whose indexes exist; the live version on a first start is read unindexed until then (and for as
+   * long as the build keeps failing: see DeferredIndexBuild).
    */
   buildIndexes(): Promise<void>;
 }
@@ -82,8 +89,8 @@ export class ProjectionRunner {
   private turns: Promise<unknown> = Promise.resolve();
   private checkpoint = 0;
   private stopping = false;
-  /** Settles once the projection's indexes exist (at once unless their creation waits for the catch-up). */
-  private indexesBuilt: Promise<void> = Promise.resolve();
+  /** The index build that waits for the first catch-up; unset when the indexes are created at start. */
+  private indexes?: DeferredIndexBuild;
   private readonly checkpointId: string;
   private readonly physicalName: (collection: string) => string;
 
@@ -121,34 +128,35 @@ export class ProjectionRunner {
       if (!this.stopping) this.options.onError?.(error, { projection: this.projection.name, attempt: 0 });
     });
     if (deferIndexes) {
-      this.indexesBuilt = subscription.caughtUp().then(
-        () => this.buildIndexes(applier),
+      const name = this.projection.name;
+      const indexes = new DeferredIndexBuild(name, this.options.indexBuild ?? {}, (error, attempt) =>
+        this.options.onError?.(error, { projection: name, attempt }),
+      );
+      this.indexes = indexes;
+      subscription.caughtUp().then(
+        // Between two batches, so a build never races a batch's writes.
+        () => indexes.run(() => this.inTurn(() => applier.buildIndexes()), () => this.stopping),
         () => undefined, // the subscription failed: reported above; the next start builds them once caught up
       );
     }
   }
 
   /**
-   * Resolves once every event stored before the call has been projected and its checkpoint saved (and, for a
-   * runner that started from the beginning, its indexes built).
+   * Resolves once every event stored before the call has been projected and its checkpoint saved, and the
+   * deferred index build has got as far as its policy asks (see DeferredIndexBuild.awaited): for the live
+   * version, its first attempt, so a build that keeps failing never holds `settled()` or the lag probes; for a
+   * replay, the build itself, rejecting with IndexBuildFailedError when it gives up.
    */
   caughtUp(): Promise<void> {
     if (this.options.standby) return Promise.resolve();
     if (!this.subscription) return Promise.reject(new Error(`projection ${this.projection.name} is not running`));
-    return this.subscription.caughtUp().then(() => this.indexesBuilt);
+    const indexes = this.indexes;
+    return this.subscription.caughtUp().then(() => indexes?.awaited());
   }
 
-  /** Between two batches, retried (with backoff) until it succeeds or the runner stops. */
-  private async buildIndexes(applier: BatchApplier): Promise<void> {
-    for (let attempt = 1; !this.stopping; attempt++) {
-      try {
-        await this.inTurn(() => applier.buildIndexes());
-        return;
-      } catch (error) {
-        this.options.onError?.(error, { projection: this.projection.name, attempt });
-        await sleep((this.options.backoffMs ?? defaultBackoff)(attempt));
-      }
-    }
+  /** The deferred index build's state; undefined when the indexes were created at start (or elsewhere). */
+  indexBuild(): IndexBuildStatus | undefined {
+    return this.indexes?.status;
   }
 
   /**
@@ -168,6 +176,7 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.indexes?.stop();
     await this.subscription?.stop();
   }
 

@@ -19,7 +19,10 @@ export interface HealthReport {
   readonly eventStore: StoreState;
   readonly readStore: StoreState;
   readonly projections: readonly ProjectionLag[];
-  /** Why the service is not ready; empty when it is. */
+  /**
+   * What is wrong, empty when nothing is: why the service is not ready, and what degrades it without stopping
+   * ingestion (the read store unreachable, an index build that keeps failing).
+   */
   readonly reasons: readonly string[];
 }
 
@@ -91,6 +94,11 @@ export class HealthMonitor {
     if (refusal) reasons.push(refusal);
     if (this.readStoreState === 'down') reasons.push('read store unavailable (projections paused)');
     for (const p of projections) if (p.failed) reasons.push(`projection ${p.projection} stopped`);
+    for (const p of projections) {
+      const reason = indexReason(p);
+      if (reason) reasons.push(reason);
+    }
+    // A failing index build degrades reads (slower, unindexed), not ingestion: it leaves `ready` alone.
     return {
       status: reasons.length === 0 ? 'ok' : 'degraded',
       ready: refusal === undefined && !projections.some((p) => p.failed),
@@ -100,6 +108,16 @@ export class HealthMonitor {
       reasons,
     };
   }
+}
+
+/** Why a projection's reads are degraded by its index build, or undefined when they are not. */
+function indexReason({ projection, indexes }: ProjectionLag): string | undefined {
+  if (!indexes || (indexes.state !== 'retrying' && indexes.state !== 'failed')) return undefined;
+  const next = indexes.state === 'retrying' ? ', retrying with backoff' : '';
+  return (
+    `projection ${projection}: secondary indexes not built after ${indexes.attempts} failed attempt(s) since ${indexes.failingSince}` +
+    ` (reads served unindexed${next}): ${indexes.error}`
+  );
 }
 
 /** True when the promise resolves within the timeout. */

@@ -46,6 +46,8 @@ const details = (report: ReturnType<HealthMonitor['report']>) => ({
     lagEvents: p.events,
     lagSeconds: Number(p.seconds.toFixed(3)),
     running: !p.failed,
+    // built at start, or by the deferred build (`waiting` for the catch-up, `building`, `retrying`, `failed`)
+    indexes: p.indexes?.state ?? 'built',
   })),
   reasons: report.reasons,
 });
