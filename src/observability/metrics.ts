@@ -8,11 +8,13 @@ export type CallOutcome = 'accepted' | 'duplicate' | 'rejected';
 export interface ReplayProgress {
   readonly processed: number;
   readonly total: number;
+  /** The replay ended in failure (its error is in the replay status API); reads stayed on the live version. */
+  readonly failed?: boolean;
 }
 
 /** Values computed when Prometheus scrapes (lag, dead letters), so nothing polls the stores in between. */
 export interface ScrapeSources {
-  projectionLag(): readonly { projection: string; events: number; seconds: number }[];
+  projectionLag(): readonly { projection: string; events: number; seconds: number; indexes?: { state: string } }[];
   deadLetters(): Promise<readonly { status: string; count: number }[]>;
 }
 
@@ -66,6 +68,12 @@ export class ServiceMetrics {
     labelNames: ['replay'] as const,
     registers: [this.registry],
   });
+  private readonly replayFailed = new Gauge({
+    name: 'replay_failed',
+    help: 'A replay that ended in failure (1); 0 while it runs or once it completed',
+    labelNames: ['replay'] as const,
+    registers: [this.registry],
+  });
   private readonly replayRatio = new Gauge({
     name: 'replay_progress_ratio',
     help: 'Share of a replay done, 0 to 1',
@@ -93,6 +101,19 @@ export class ServiceMetrics {
       collect() {
         this.reset();
         for (const lag of sources.projectionLag()) this.set({ projection: lag.projection }, lag.seconds);
+      },
+    });
+    new Gauge({
+      name: 'projection_index_build_failing',
+      help: 'A projection whose deferred secondary-index build keeps failing (1): served unindexed, retried with backoff',
+      labelNames: ['projection'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const lag of sources.projectionLag()) {
+          const state = lag.indexes?.state;
+          this.set({ projection: lag.projection }, state === 'retrying' || state === 'failed' ? 1 : 0);
+        }
       },
     });
     new Gauge({
@@ -133,6 +154,7 @@ export class ServiceMetrics {
     this.replayProcessed.set({ replay }, progress.processed);
     this.replayTotal.set({ replay }, progress.total);
     this.replayRatio.set({ replay }, progress.total > 0 ? Math.min(1, progress.processed / progress.total) : 1);
+    this.replayFailed.set({ replay }, progress.failed ? 1 : 0);
   }
 
   render(): Promise<string> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EventStore } from '../eventstore/port';
+import type { IndexBuildPolicy } from '../projections/deferredIndexBuild';
 import type { HealthDoc } from '../projections/health/documents';
 import { CUSTOMER_HEALTH } from '../projections/health/documents';
 import { versionLayout } from '../projections/readModelVersion';
@@ -25,18 +26,29 @@ const MAX_CATCH_UP_ROUNDS = 20;
 const KEPT_JOBS = 20;
 
 /**
+ * A replay switches only to a version whose indexes exist, so a build that keeps failing (a full disk, a corrupt
+ * file) must end it: five attempts over about 15 s of backoff ride out a lock or a brief outage, then the replay
+ * fails with the error and the live version keeps serving.
+ */
+const REPLAY_INDEX_BUILD: IndexBuildPolicy = { maxAttempts: 5, backoffMs: (attempt) => Math.min(30_000, 1000 * 2 ** (attempt - 1)) };
+
+type Job = { status: ReplayStatus; runner?: ProjectionRunner; finished: Promise<void> };
+
+/**
  * Rebuilds attribution, signals, health and alerts from the whole history under the current mappings into a new
  * version, while reads keep using the current one. Once the new version has caught up with the live one, reads
  * switch to it (one pointer write) and the old version is dropped.
  */
 export class ReplayManager {
-  private readonly jobs = new Map<string, { status: ReplayStatus; runner?: ProjectionRunner; finished: Promise<void> }>();
+  private readonly jobs = new Map<string, Job>();
   private running?: string;
   /**
    * Runs once the rebuild has caught up, before it catches up again with the live version and switches. Tests use
    * it to make calls arrive in the middle of a replay deterministically.
    */
   beforeSwitch?: () => Promise<void>;
+  /** Retries of the new version's index build; tests shorten the backoff. */
+  indexBuildRetry: IndexBuildPolicy = REPLAY_INDEX_BUILD;
 
   constructor(
     private readonly deps: {
@@ -50,7 +62,7 @@ export class ReplayManager {
 
   private readonly progressListeners = new Set<(status: ReplayStatus) => void>();
 
-  /** Told after every batch of a running replay (metrics follow replays this way). */
+  /** Told after every batch of a running replay, and when it ends (metrics follow replays this way). */
   onProgress(listener: (status: ReplayStatus) => void): void {
     this.progressListeners.add(listener);
   }
@@ -71,9 +83,10 @@ export class ReplayManager {
       progress: progressOf({ eventsDone: 0, startPosition: 0, position: 0, headAtStart: 0, elapsedMs: 0, caughtUp: false }),
       changes: null,
       error: null,
+      indexes: null,
     };
     this.running = id;
-    const job = { status, runner: undefined as ProjectionRunner | undefined, finished: Promise.resolve() };
+    const job: Job = { status, runner: undefined, finished: Promise.resolve() };
     this.jobs.set(id, job);
     job.finished = this.run(job).finally(() => {
       this.running = undefined;
@@ -84,21 +97,27 @@ export class ReplayManager {
 
   status(id: string, workspaceId: string): ReplayStatus | undefined {
     const job = this.jobs.get(id);
-    return job && job.status.workspaceId === workspaceId ? job.status : undefined;
+    return job && job.status.workspaceId === workspaceId ? this.view(job) : undefined;
   }
 
   /** The workspace's most recent replay (running or ended), for "replay status" questions. */
   latest(workspaceId: string): ReplayStatus | undefined {
-    let found: ReplayStatus | undefined;
-    for (const job of this.jobs.values()) if (job.status.workspaceId === workspaceId) found = job.status;
-    return found;
+    let found: Job | undefined;
+    for (const job of this.jobs.values()) if (job.status.workspaceId === workspaceId) found = job;
+    return found && this.view(found);
+  }
+
+  /** A running job's status with its index build as it stands now (an ended job's was kept when it ended). */
+  private view(job: Job): ReplayStatus {
+    const indexes = job.status.finishedAt === null ? job.runner?.indexBuild() : undefined;
+    return indexes ? { ...job.status, indexes } : job.status;
   }
 
   /** Resolves when the job has ended (switched and dropped the old version, or failed). */
   async finished(id: string): Promise<ReplayStatus | undefined> {
     const job = this.jobs.get(id);
     await job?.finished;
-    return job?.status;
+    return job && this.view(job);
   }
 
   /** Stops a running rebuild (service shutdown); its collections are dropped at the next start. */
@@ -107,7 +126,7 @@ export class ReplayManager {
     await job?.runner?.stop();
   }
 
-  private async run(job: { status: ReplayStatus; runner?: ProjectionRunner }): Promise<void> {
+  private async run(job: Job): Promise<void> {
     const { eventStore, readStore, target, logger } = this.deps;
     const layout = versionLayout(target.projection.name, job.status.toVersion);
     const started = Date.now();
@@ -137,7 +156,11 @@ export class ReplayManager {
         position = checkpoint;
         update(false);
       };
-      const runner = target.runnerFor(layout, { onBatch, backoffMs: (attempt) => Math.min(1000, 20 * 2 ** attempt) });
+      const runner = target.runnerFor(layout, {
+        onBatch,
+        backoffMs: (attempt) => Math.min(1000, 20 * 2 ** attempt),
+        indexBuild: this.indexBuildRetry,
+      });
       job.runner = runner;
       await runner.start();
       await runner.caughtUp();
@@ -150,14 +173,20 @@ export class ReplayManager {
       job.status = { ...job.status, state: 'switching' };
       const changes = await this.changesFor(job.status.workspaceId, target.versions.current().physicalName, layout.physicalName);
       await target.promote(runner, job.status.toVersion);
-      job.status = { ...job.status, state: 'completed', changes, finishedAt: new Date().toISOString() };
+      job.status = { ...job.status, state: 'completed', changes, indexes: runner.indexBuild() ?? null, finishedAt: new Date().toISOString() };
       logger.info({ replay: job.status.id, progress: job.status.progress }, 'replay completed');
     } catch (error) {
       logger.error({ err: error, replay: job.status.id }, 'replay failed');
+      const indexes = job.runner?.indexBuild() ?? null;
       await job.runner?.stop().catch(() => undefined);
+      // Reads never switched to the new version: the live one keeps serving. The new one is dropped now rather
+      // than left for the next start's clean-up: nothing will ever read it (a new replay starts from an empty
+      // version), and the failure may be a full disk its space is needed on. Should the drop fail too, its
+      // collections are orphans the next start drops.
       if (target.versions.current().version !== job.status.toVersion) await target.dropVersion(layout).catch(() => undefined);
-      job.status = { ...job.status, state: 'failed', error: (error as Error).message, finishedAt: new Date().toISOString() };
+      job.status = { ...job.status, state: 'failed', error: (error as Error).message, indexes, finishedAt: new Date().toISOString() };
     }
+    for (const listener of this.progressListeners) listener(job.status);
   }
 
   private async changesFor(workspaceId: string, before: (n: string) => string, after: (n: string) => string) {

@@ -3,6 +3,7 @@ import type { EventStore } from '../eventstore/port';
 import type { Projection } from '../projections/projection';
 import { ReadModelVersion, ReadModelVersions, versionLayout, versionOfCollection } from '../projections/readModelVersion';
 import { CHECKPOINTS } from '../projections/checkpoint';
+import type { IndexBuildStatus } from '../projections/deferredIndexBuild';
 import { BatchApplier, ProjectionRunner, RunnerOptions } from '../projections/runner';
 import type { ReadStore } from '../readstore/port';
 
@@ -46,6 +47,11 @@ export class VersionedProjection {
     return this.live.caughtUp();
   }
 
+  /** The live version's deferred index build (health reports one that keeps failing). */
+  indexBuild(): IndexBuildStatus | undefined {
+    return this.live.indexBuild();
+  }
+
   /** Another instance runs this projection (see RunnerOptions.standby). */
   get standby(): boolean {
     return this.options.runner.standby === true;
@@ -86,7 +92,12 @@ export class VersionedProjection {
     return this.live.runExclusive(work);
   }
 
-  /** Switches reads (and the live listeners) to a caught-up rebuild; drops the old version when reads drained. */
+  /**
+   * Switches reads (and the live listeners) to a caught-up rebuild; drops the old version when reads drained.
+   * Once the pointer is written the switch has happened: a failure to drop the old version afterwards (the store
+   * unavailable, its file locked past the wait) is logged, not thrown, and the collections left behind are
+   * dropped as orphans at the next start.
+   */
   async promote(runner: ProjectionRunner, version: number): Promise<void> {
     const old = this.versions.current();
     const oldRunner = this.liveRunner;
@@ -97,7 +108,12 @@ export class VersionedProjection {
     await this.versions.drained(old.version);
     // Other instances follow the pointer on a timer: give them time to stop reading the old version.
     if (this.options.dropGraceMs) await new Promise((resolve) => setTimeout(resolve, this.options.dropGraceMs));
-    await this.dropVersion(old);
+    try {
+      await this.dropVersion(old);
+    } catch (error) {
+      const context = { err: error, projection: this.projection.name, version: old.version };
+      this.options.logger.warn(context, 'could not drop the replaced read model version; it is dropped at the next start');
+    }
     this.options.logger.info({ projection: this.projection.name, from: old.version, to: version }, 'read model version switched');
   }
 
