@@ -18,3 +18,18 @@ export const emptyCustomerDirectory = (autoCreateCustomers = true): CustomerDire
     autoCreateCustomers,
   }),
 });
+
+/**
+ * A directory made anew by `renew()`, which drops every answer the old one remembered: what a removed workspace
+ * leaves behind. The read-model directory reuses an answer for two seconds, so the other workspaces' cost one read
+ * of the read model again (removals are rare).
+ */
+export function renewableDirectory(make: () => CustomerDirectory): CustomerDirectory & { renew(): void } {
+  let current = make();
+  return {
+    lookupFor: (workspaceId, calls) => current.lookupFor(workspaceId, calls),
+    renew: () => {
+      current = make();
+    },
+  };
+}

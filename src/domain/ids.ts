@@ -63,3 +63,14 @@ function remembered(kind: MemoKind, workspaceId: string, value: string, derive: 
   }
   return derived;
 }
+
+/** Drops a removed workspace's memoised keys, which would otherwise stay until the memo fills up. */
+export function forgetIdsOf(workspaceId: string): void {
+  const ofWorkspace = memo.get(workspaceId);
+  if (!ofWorkspace) return;
+  memoSize -= ofWorkspace.user.size + ofWorkspace.anonymous.size + ofWorkspace.group.size;
+  memo.delete(workspaceId);
+}
+
+/** Whether any key of the workspace is memoised (for tests). */
+export const idsMemoHolds = (workspaceId: string): boolean => memo.has(workspaceId);

@@ -59,6 +59,11 @@ export class LiveFeed {
     return kept.reverse();
   }
 
+  /** Drops a removed workspace's latest events (nobody can sign in to see them any more). */
+  forgetWorkspace(workspaceId: string): void {
+    this.recentByWorkspace.delete(workspaceId);
+  }
+
   hasListeners(workspaceId: string): boolean {
     return (this.listeners.get(workspaceId)?.size ?? 0) > 0;
   }

@@ -31,7 +31,7 @@ export class PersonalDataCipher {
    * Live keys per workspace, by identity key: identity keys are memoised strings (src/domain/ids.ts), so a look-up
    * hashes nothing new, where a `${workspace}:${identity}` key was a new string to build and hash twice per call.
    * Each workspace's cache holds up to `cacheSize` keys, so memory grows with the number of workspaces (few, made by
-   * an admin); a removed workspace's cache stays until the process restarts.
+   * an admin); a removed workspace's cache is dropped with it (`forgetWorkspace`).
    */
   private readonly liveKeys = new Map<string, BoundedCache<LiveKey>>();
   private readonly keysByKid: BoundedCache<Buffer | null>;
@@ -135,6 +135,13 @@ export class PersonalDataCipher {
     this.liveKeys.get(workspaceId)?.deleteWhere((identityKey) => gone.has(identityKey));
     const goneDocs = new Set(identityKeys.map((k) => `${workspaceId}:${k}`));
     this.keysByKid.deleteWhere((kid) => goneDocs.has(kid.slice(0, kid.lastIndexOf(':'))));
+  }
+
+  /** Drops every cached key of a removed workspace (key ids start with the workspace: see keyStore.ts). */
+  forgetWorkspace(workspaceId: string): void {
+    this.liveKeys.delete(workspaceId);
+    const prefix = `${workspaceId}:`;
+    this.keysByKid.deleteWhere((kid) => kid.startsWith(prefix));
   }
 
   /** Tells `listener` about every `forget` made through this cipher. */

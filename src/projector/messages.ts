@@ -43,7 +43,13 @@ export interface Forgotten {
   readonly identityKeys: readonly string[];
 }
 
-export type ToProjector = ApplyRequest | BuildIndexesRequest | BatchSlice | Forgotten | { readonly kind: 'close' };
+/** A workspace was removed: drop its cached keys and memoised ids on the thread too. */
+export interface WorkspaceRemoved {
+  readonly kind: 'workspaceRemoved';
+  readonly workspaceId: string;
+}
+
+export type ToProjector = ApplyRequest | BuildIndexesRequest | BatchSlice | Forgotten | WorkspaceRemoved | { readonly kind: 'close' };
 
 /** An error as it crosses the thread boundary; `transient` ones are retried without end (a store outage). */
 export interface CarriedError {

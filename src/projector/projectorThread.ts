@@ -26,7 +26,8 @@ interface Waiting {
 
 /**
  * The service's side of the projector thread (see projectorWorker.ts): hands batches over, answers the runner
- * when they are committed, and keeps the two threads' key caches in step when someone is forgotten.
+ * when they are committed, and keeps the two threads' key caches in step when someone is forgotten or a workspace
+ * removed.
  */
 export class ProjectorThread {
   private worker: Worker | undefined;
@@ -52,6 +53,11 @@ export class ProjectorThread {
       apply: (events, checkpoint) => this.apply(projection.name, version, events, checkpoint),
       buildIndexes: () => this.request((id) => this.post({ kind: 'buildIndexes', id, projection: projection.name, version })),
     };
+  }
+
+  /** Drops a removed workspace's caches on the thread (a thread started later has none). */
+  forgetWorkspace(workspaceId: string): void {
+    this.worker?.postMessage({ kind: 'workspaceRemoved', workspaceId } satisfies ToProjector);
   }
 
   /** Batches handed to the thread and not answered yet. */

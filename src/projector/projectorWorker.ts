@@ -5,6 +5,7 @@
  * read-model documents), so webhook requests are never queued behind a catch-up batch.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { forgetIdsOf } from '../domain/ids';
 import { EventStoreUnavailableError, RecordedEvent } from '../eventstore/port';
 import { openKeyStore } from '../privacy/openKeyStore';
 import { PersonalDataCipher } from '../privacy/personalDataCipher';
@@ -98,6 +99,10 @@ port.on('message', (message: ToProjector) => {
           return;
         case 'forgotten':
           projector.cipher.evict(message.workspaceId, message.identityKeys);
+          return;
+        case 'workspaceRemoved':
+          forgetIdsOf(message.workspaceId);
+          projector.cipher.forgetWorkspace(message.workspaceId);
           return;
         case 'close':
           await projector.close();

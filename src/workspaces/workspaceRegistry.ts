@@ -21,6 +21,7 @@ export class WorkspaceRegistry {
   private workspaces = new Map<string, WorkspaceDoc>();
   /** Counts local saves, so a reload that overlapped one does not undo it. */
   private saves = 0;
+  private readonly removedListeners: ((workspaceId: string) => void)[] = [];
   /**
    * Digests of each workspace's stored secrets, made once per document: every request is checked against all of
    * them. A saved or reloaded workspace is a new document, so a rotated or revoked key leaves with the old one.
@@ -40,7 +41,19 @@ export class WorkspaceRegistry {
     const loaded = await this.collection.find();
     // A save made here while the store was being read is newer than what was read: keep it, refresh next time.
     if (this.saves !== savesBefore) return;
+    const before = this.workspaces;
     this.workspaces = new Map(loaded.map((w) => [w._id, w]));
+    for (const id of before.keys()) {
+      if (!this.workspaces.has(id)) for (const listener of this.removedListeners) listener(id);
+    }
+  }
+
+  /**
+   * Tells `listener` the id of each workspace a reload finds gone from the store (removed through another
+   * instance or by an operator: this service has no API that removes one), so per-workspace caches can go too.
+   */
+  onRemoved(listener: (workspaceId: string) => void): void {
+    this.removedListeners.push(listener);
   }
 
   /**
