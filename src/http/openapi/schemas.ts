@@ -118,7 +118,14 @@ export const schemas = {
         type: 'array',
         items: {
           type: 'object',
-          properties: { name: { type: 'string' }, lagEvents: { type: 'integer' }, lagSeconds: { type: 'number' }, running: { type: 'boolean' } },
+          properties: {
+            name: { type: 'string' },
+            lagEvents: { type: 'integer' },
+            lagSeconds: { type: 'number' },
+            running: { type: 'boolean' },
+            // retrying/failed: served unindexed; the reason is in `reasons`
+            indexes: { type: 'string', enum: ['built', 'waiting', 'building', 'retrying', 'failed'] },
+          },
         },
       },
       reasons: { type: 'array', items: { type: 'string' } },
