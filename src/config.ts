@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_PROJECTION_BATCH_SIZE } from './projections/batchSize';
 
 /** Everything the service reads from its environment, decoded once at start. */
 export interface Config {
@@ -35,6 +36,11 @@ export interface Config {
    * models use two cores. PROJECTOR_THREAD=false keeps everything on the service's thread.
    */
   readonly projectorThread: boolean;
+  /**
+   * Events per projection batch while catching up (a rebuild, a first start over a long history). Larger batches
+   * cost less per event and hold more memory; live batches hold what arrived since the last one.
+   */
+  readonly projectionBatchSize: number;
   /** Wait before dropping a replaced read-model version, so instances following the pointer have moved on. */
   readonly readModelDropGraceMs: number;
   /** Set: `/metrics` answers only `Authorization: Bearer <token>` (Prometheus' `authorization` setting). */
@@ -65,6 +71,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     alertWebhookRetryBaseMs: positive(env, 'ALERT_WEBHOOK_RETRY_BASE_MS', 500),
     runProjections: !/^(false|0|off|no)$/i.test(env.RUN_PROJECTIONS?.trim() ?? ''),
     projectorThread: !/^(false|0|off|no)$/i.test(env.PROJECTOR_THREAD?.trim() ?? ''),
+    projectionBatchSize: positive(env, 'PROJECTION_BATCH_SIZE', DEFAULT_PROJECTION_BATCH_SIZE),
     readModelDropGraceMs: env.READ_MODEL_DROP_GRACE_MS?.trim() ? positive(env, 'READ_MODEL_DROP_GRACE_MS', 0) : 0,
     metricsToken: nonEmpty('METRICS_TOKEN'),
   };

@@ -74,6 +74,7 @@ export async function startServices(config: Config, logger: Logger, overrides: S
     onError: (error, context) => logger.warn({ err: error, ...context }, 'projection batch failed'),
     onBatch: live.projected(name),
     standby: !config.runProjections,
+    batchSize: config.projectionBatchSize,
   });
   // Attribution and the read models that follow it are rebuilt together, in versions (see src/replay).
   const { attribution, others } = serviceProjections(cipher);

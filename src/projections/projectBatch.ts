@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../eventstore/port';
-import type { ReadStore } from '../readstore/port';
+import type { ReadStore, WriteOp } from '../readstore/port';
 import type { Projection } from './projection';
 import { CHECKPOINTS, CheckpointDoc } from './checkpoint';
 import { UnitOfWork } from './unitOfWork';
@@ -17,11 +17,23 @@ export async function projectBatch(
   /** Events handled between two turns of the event loop (0: never yield; nothing else runs on this thread). */
   yieldEvery: number,
 ): Promise<void> {
+  await readStore.write(await batchWrites(readStore, projection, physicalName, events, checkpoint, yieldEvery));
+}
+
+/** The writes that project one batch, ending with its checkpoint: what `projectBatch` writes at once. */
+export async function batchWrites(
+  readStore: ReadStore,
+  projection: Projection,
+  physicalName: (collection: string) => string,
+  events: readonly RecordedEvent[],
+  checkpoint: CheckpointDoc,
+  yieldEvery: number,
+): Promise<WriteOp[]> {
   const uow = new UnitOfWork(readStore, physicalName);
   await projection.prefetch?.(events, uow);
   for (let i = 0; i < events.length; i++) {
     if (yieldEvery > 0 && i > 0 && i % yieldEvery === 0) await new Promise((resolve) => setImmediate(resolve));
     await projection.handle(events[i]!, uow);
   }
-  await readStore.write([...uow.writes(), { kind: 'put', collection: CHECKPOINTS, doc: checkpoint }]);
+  return [...uow.writes(), { kind: 'put', collection: CHECKPOINTS, doc: checkpoint }];
 }

@@ -20,6 +20,11 @@ export interface ApplyRequest {
   readonly events: readonly RecordedEvent[];
   readonly eventCount: number;
   readonly checkpoint: CheckpointDoc;
+  /**
+   * Answered `projected` as soon as the batch is projected, then `applied` once committed: the runner hands over
+   * the next batch meanwhile (a catch-up). Otherwise the batch waits for those in flight and is answered once.
+   */
+  readonly pipelined?: boolean;
 }
 
 /** Creates the secondary indexes of `projection`'s collections in read-model `version`; answered like a batch. */
@@ -60,6 +65,7 @@ export interface CarriedError {
 }
 
 export type FromProjector =
+  | { readonly kind: 'projected'; readonly id: number }
   | { readonly kind: 'applied'; readonly id: number }
   | { readonly kind: 'failed'; readonly id: number; readonly error: CarriedError }
   | { readonly kind: 'startFailed'; readonly error: CarriedError }

@@ -33,6 +33,8 @@ export class ProjectorThread {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
+  /** Pipelined batches not answered `projected` yet. */
+  private readonly projected = new Map<number, () => void>();
   private closed = false;
   private lost = 0;
   /** Set while `close` waits for the batches in flight. */
@@ -51,6 +53,15 @@ export class ProjectorThread {
   applier(projection: Projection, version: number): BatchApplier {
     return {
       apply: (events, checkpoint) => this.apply(projection.name, version, events, checkpoint),
+      submit: (events, checkpoint) => {
+        let projected!: Waiting;
+        const whenProjected = new Promise<void>((resolve, reject) => (projected = { resolve, reject }));
+        whenProjected.catch(() => undefined); // the runner may only look at the commit
+        const committed = this.apply(projection.name, version, events, checkpoint, projected.resolve);
+        // A batch that fails before it is projected fails both; after, resolving again changes nothing.
+        committed.then(projected.resolve, projected.reject);
+        return { projected: whenProjected, committed };
+      },
       buildIndexes: () => this.request((id) => this.post({ kind: 'buildIndexes', id, projection: projection.name, version })),
     };
   }
@@ -110,8 +121,10 @@ export class ProjectorThread {
     await exited;
   }
 
-  private apply(projection: string, version: number, events: readonly RecordedEvent[], checkpoint: CheckpointDoc): Promise<void> {
+  /** `onProjected` given: a pipelined batch, answered `projected` before it is committed (see ApplyRequest). */
+  private apply(projection: string, version: number, events: readonly RecordedEvent[], checkpoint: CheckpointDoc, onProjected?: () => void): Promise<void> {
     return this.request(async (id) => {
+      if (onProjected) this.projected.set(id, onProjected);
       // Copying events to the thread blocks this one: a catch-up batch of thousands goes in slices, with turns of
       // the event loop (webhook requests) between them.
       let from = 0;
@@ -120,7 +133,7 @@ export class ProjectorThread {
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (!this.waiting.has(id)) return; // failed meanwhile (the thread died, or was closed): the answer says why
       }
-      this.post({ kind: 'apply', id, projection, version, events: events.slice(from), eventCount: events.length, checkpoint });
+      this.post({ kind: 'apply', id, projection, version, events: events.slice(from), eventCount: events.length, checkpoint, pipelined: onProjected !== undefined });
     });
   }
 
@@ -158,6 +171,10 @@ export class ProjectorThread {
 
   private onMessage(message: FromProjector): void {
     switch (message.kind) {
+      case 'projected':
+        this.projected.get(message.id)?.();
+        this.projected.delete(message.id);
+        return;
       case 'applied':
         this.settle(message.id)?.resolve();
         return;
@@ -179,6 +196,7 @@ export class ProjectorThread {
   private settle(id: number): Waiting | undefined {
     const waiting = this.waiting.get(id);
     this.waiting.delete(id);
+    this.projected.delete(id);
     if (this.waiting.size === 0) {
       if (!this.closed) this.worker?.unref();
       this.drained?.();
@@ -197,6 +215,7 @@ export class ProjectorThread {
   private failAll(error: unknown): void {
     const waiting = [...this.waiting.values()];
     this.waiting.clear();
+    this.projected.clear();
     for (const w of waiting) w.reject(error);
     this.drained?.();
   }

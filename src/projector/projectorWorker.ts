@@ -4,19 +4,22 @@
  * on the service's thread; only the CPU-heavy part moves here (opening sealed fields, reading and writing the
  * read-model documents), so webhook requests are never queued behind a catch-up batch.
  */
+import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { forgetIdsOf } from '../domain/ids';
 import { EventStoreUnavailableError, RecordedEvent } from '../eventstore/port';
 import { openKeyStore } from '../privacy/openKeyStore';
 import { PersonalDataCipher } from '../privacy/personalDataCipher';
 import { serviceProjections } from '../projections/catalogue';
-import { projectBatch } from '../projections/projectBatch';
+import { batchWrites, projectBatch } from '../projections/projectBatch';
 import type { Projection } from '../projections/projection';
 import { versionLayout } from '../projections/readModelVersion';
 import { ReadStore, ReadStoreUnavailableError } from '../readstore/port';
 import { lowerThisThreadsPriority } from '../shared/threadPriority';
+import { SqliteWriteAside } from '../readstore/sqlite/writeAside';
 import { openReadStore } from '../stores';
 import type { ApplyRequest, BuildIndexesRequest, CarriedError, FromProjector, ProjectorData, ToProjector } from './messages';
+import { WriteBehind } from './writeBehind';
 
 const port = parentPort;
 if (!port) throw new Error('projectorWorker runs as a worker thread');
@@ -24,6 +27,8 @@ const post = (message: FromProjector) => port.postMessage(message);
 
 interface Projector {
   readonly readStore: ReadStore;
+  /** Commits of pipelined batches (catch-ups), behind the projection of the next ones. */
+  readonly writeBehind: WriteBehind;
   readonly cipher: PersonalDataCipher;
   readonly close: () => Promise<void>;
   readonly byName: ReadonlyMap<string, Projection>;
@@ -35,11 +40,16 @@ async function start({ config }: ProjectorData): Promise<Projector> {
   const cipher = new PersonalDataCipher(keyStore);
   cipher.onForgotten((workspaceId, identityKeys) => post({ kind: 'forgotten', workspaceId, identityKeys }));
   const { attribution, others } = serviceProjections(cipher);
+  // SQLite writes hold the thread that makes them: pipelined batches are written on a thread of their own.
+  // MongoDB writes are I/O this thread does not wait on.
+  const writeAside = config.mongodbUri ? undefined : new SqliteWriteAside(join(config.dataDir, 'readmodels.db'));
   return {
     readStore,
+    writeBehind: new WriteBehind(readStore, (ops) => (writeAside ? writeAside.write(ops) : readStore.write(ops))),
     cipher,
     byName: new Map([attribution, ...others].map((p) => [p.name, p])),
     close: async () => {
+      await writeAside?.close();
       await readStore.close();
       await keyStore.close();
     },
@@ -56,7 +66,8 @@ started.catch((error) => post({ kind: 'startFailed', error: carried(error) }));
 /** The first slices of large batches, by batch id, until their apply request comes. */
 const slices = new Map<number, RecordedEvent[]>();
 
-async function apply(projector: Projector, request: ApplyRequest): Promise<void> {
+/** `projected` is called once a pipelined batch is projected and handed to the writer (see WriteBehind). */
+async function apply(projector: Projector, request: ApplyRequest, projected: () => void): Promise<void> {
   const events = [...(slices.get(request.id) ?? []), ...request.events];
   slices.delete(request.id);
   if (events.length !== request.eventCount) {
@@ -66,6 +77,15 @@ async function apply(projector: Projector, request: ApplyRequest): Promise<void>
   if (!projection) throw new Error(`the projector thread has no projection ${request.projection}`);
   const { physicalName } = versionLayout(request.projection, request.version);
   // Nothing else runs on this thread, so a batch is handled without yielding.
+  const { writeBehind } = projector;
+  if (request.pipelined) {
+    const writes = await batchWrites(writeBehind.reads, projection, physicalName, events, request.checkpoint, 0);
+    const committed = writeBehind.commitBehind(writes);
+    projected();
+    return committed;
+  }
+  // Projected on what is committed: after every batch in flight.
+  await writeBehind.idle();
   await projectBatch(projector.readStore, projection, physicalName, events, request.checkpoint, 0);
 }
 
@@ -74,6 +94,7 @@ async function buildIndexes(projector: Projector, request: BuildIndexesRequest):
   const projection = projector.byName.get(request.projection);
   if (!projection) throw new Error(`the projector thread has no projection ${request.projection}`);
   const { physicalName } = versionLayout(request.projection, request.version);
+  await projector.writeBehind.idle();
   for (const { name, indexes } of projection.collections) await projector.readStore.collection(physicalName(name), indexes);
 }
 
@@ -86,7 +107,7 @@ port.on('message', (message: ToProjector) => {
           slices.get(message.id)!.push(...message.events);
           return;
         case 'apply':
-          await apply(projector, message).then(
+          await apply(projector, message, () => post({ kind: 'projected', id: message.id })).then(
             () => post({ kind: 'applied', id: message.id }),
             (error) => post({ kind: 'failed', id: message.id, error: carried(error) }),
           );

@@ -4,7 +4,7 @@ import { serialize } from './documents';
 import { isBusy, toReadStoreError, translateErrors } from './errors';
 import { assertCollectionName, assertFieldPath, collectionOfTable, jsonPathOf, tableOf } from './names';
 import { sqliteCollection } from './sqliteCollection';
-import { deleteByIdSql, StatementCache, upsertSql } from './statements';
+import { createTableSql, deleteByIdSql, StatementCache, upsertSql } from './statements';
 import { WalCheckpointer } from '../../shared/walCheckpointer';
 
 export interface SqliteReadStoreOptions {
@@ -30,23 +30,31 @@ export interface SqliteReadStoreOptions {
 const BLOCKING_LOCK_WAIT_MS = 5;
 
 /**
- * The embedded read store: one table per collection holding JSON documents. Read models can always be rebuilt
- * from the event store, so `synchronous=NORMAL` (durable up to the last checkpoint of the WAL) is enough.
+ * Every connection to the read-model file, the store's and the projector's writer thread's (writeAside.ts), works
+ * the same way. `busyTimeoutMs` is how long a statement waits for another connection's lock, holding its thread.
  */
-export async function openSqliteReadStore(filePath: string, options: SqliteReadStoreOptions = {}): Promise<ReadStore> {
-  const lockWaitMs = options.lockWaitMs ?? 15_000;
-  const db = translateErrors(() => new Database(filePath));
+export function configureConnection(db: Database.Database, busyTimeoutMs: number): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   // A user deletion erases personal data from read models: overwrite freed pages instead of leaving it there.
   db.pragma('secure_delete = ON');
-  db.pragma(`busy_timeout = ${BLOCKING_LOCK_WAIT_MS}`);
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   // Projection batches write thousands of documents into tables that grow to millions of rows (one per event,
   // keyed by a random event id): a 64 MiB page cache (default 2 MiB) keeps most index pages a batch touches in
   // memory (1,000,000-event replay: about 10% less CPU than 32 MiB), and checkpointing the WAL every 40 MiB
   // instead of every 4 MiB writes a page that batch after batch changes (a customer's) back fewer times.
   db.pragma('cache_size = -65536');
   db.pragma('wal_autocheckpoint = 10000');
+}
+
+/**
+ * The embedded read store: one table per collection holding JSON documents. Read models can always be rebuilt
+ * from the event store, so `synchronous=NORMAL` (durable up to the last checkpoint of the WAL) is enough.
+ */
+export async function openSqliteReadStore(filePath: string, options: SqliteReadStoreOptions = {}): Promise<ReadStore> {
+  const lockWaitMs = options.lockWaitMs ?? 15_000;
+  const db = translateErrors(() => new Database(filePath));
+  configureConnection(db, BLOCKING_LOCK_WAIT_MS);
   const checkpointer = options.walCheckpoints === 'background' && filePath !== ':memory:' ? new WalCheckpointer(filePath) : undefined;
   const statements = new StatementCache(db);
   /** Collections whose table exists, with the table's quoted name. */
@@ -56,7 +64,7 @@ export async function openSqliteReadStore(filePath: string, options: SqliteReadS
     let table = knownTables.get(collection);
     if (table === undefined) {
       table = tableOf(collection);
-      db.exec(`CREATE TABLE IF NOT EXISTS ${table} (_id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
+      db.exec(createTableSql(table));
       knownTables.set(collection, table);
     }
     return table;

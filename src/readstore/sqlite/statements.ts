@@ -30,3 +30,6 @@ export class StatementCache {
 export const upsertSql = (table: string) => `INSERT INTO ${table} (_id, doc) VALUES (?, ?) ON CONFLICT (_id) DO UPDATE SET doc = excluded.doc`;
 
 export const deleteByIdSql = (table: string) => `DELETE FROM ${table} WHERE _id = ?`;
+
+/** A collection's table: documents as JSON text by id. */
+export const createTableSql = (table: string) => `CREATE TABLE IF NOT EXISTS ${table} (_id TEXT PRIMARY KEY, doc TEXT NOT NULL)`;

@@ -1,0 +1,133 @@
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import type { EventStore, RecordedEvent } from '../../src/eventstore/port';
+import { openSqliteEventStore } from '../../src/eventstore/sqlite/sqliteEventStore';
+import { projectBatch } from '../../src/projections/projectBatch';
+import type { Projection } from '../../src/projections/projection';
+import { BatchApplier, ProjectionRunner } from '../../src/projections/runner';
+import type { ProjectedDoc } from '../../src/projections/unitOfWork';
+import { ReadStore, ReadStoreUnavailableError } from '../../src/readstore/port';
+import { openSqliteReadStore } from '../../src/readstore/sqlite';
+import { yieldToEventLoop } from '../support/promises';
+
+interface TotalDoc extends ProjectedDoc {
+  readonly total: number;
+  readonly orders: number;
+}
+
+/** A running total: counting an order twice, or missing one, shows in the sum. */
+const totals: Projection = {
+  name: 'totals',
+  streamPrefixes: ['order-'],
+  collections: [{ name: 'totals' }],
+  async handle(event, uow) {
+    const { amount } = event.data as { amount: number };
+    await uow.update<TotalDoc>('totals', 'all', Number(event.position), (doc) => ({ _id: 'all', total: (doc?.total ?? 0) + amount, orders: (doc?.orders ?? 0) + 1 }));
+  },
+};
+
+const AMOUNTS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
+
+/**
+ * Projects on this thread like the projector thread: `submit` answers `projected` at once and commits a turn of
+ * the event loop later; commits listed in `failing` (1-based submit numbers) fail as an outage, and, as on the
+ * thread, every submitted batch after a failure fails without writing until a batch is applied in turn.
+ */
+function pipelinedApplier(readStore: ReadStore, failing: number[]) {
+  const log = { submitted: [] as number[][], applied: [] as number[][] };
+  let broken = false;
+  const write = (events: readonly RecordedEvent[], checkpoint: Parameters<BatchApplier['apply']>[1]) =>
+    projectBatch(readStore, totals, (name) => name, events, checkpoint, 0);
+  const applier: BatchApplier = {
+    apply: async (events, checkpoint) => {
+      log.applied.push(events.map((e) => Number(e.position)));
+      broken = false;
+      await write(events, checkpoint);
+    },
+    buildIndexes: async () => undefined,
+    submit: (events, checkpoint) => {
+      log.submitted.push(events.map((e) => Number(e.position)));
+      const number = log.submitted.length;
+      const committed = (async () => {
+        await yieldToEventLoop();
+        if (broken) throw new ReadStoreUnavailableError('projected on top of a failed commit');
+        if (failing.includes(number)) {
+          broken = true;
+          throw new ReadStoreUnavailableError('disk full');
+        }
+        await write(events, checkpoint);
+      })();
+      return { projected: Promise.resolve(), committed };
+    },
+  };
+  return { applier, log };
+}
+
+describe('Projection runner: catch-up batches committed behind the next one', () => {
+  let eventStore: EventStore;
+  let readStore: ReadStore;
+  let runner: ProjectionRunner;
+  let positions: number[];
+
+  beforeEach(async () => {
+    eventStore = await openSqliteEventStore(':memory:');
+    readStore = await openSqliteReadStore(':memory:');
+    await eventStore.appendToStreams([
+      { streamName: 'order-1', events: AMOUNTS.map((amount) => ({ id: randomUUID(), type: 'OrderPlaced', data: { amount }, metadata: { workspaceId: 'ws1' } })) },
+    ]);
+    positions = (await eventStore.readAll({ maxCount: 100 })).map((e) => Number(e.position));
+  });
+  afterEach(async () => {
+    await runner.stop();
+    await eventStore.close();
+    await readStore.close();
+  });
+
+  const run = async (failing: number[]) => {
+    const { applier, log } = pipelinedApplier(readStore, failing);
+    const batches: number[] = [];
+    const errors: string[] = [];
+    runner = new ProjectionRunner(eventStore, readStore, totals, {
+      applier,
+      batchSize: 3,
+      backoffMs: () => 0,
+      onBatch: (_events, checkpoint) => batches.push(checkpoint),
+      onError: (error) => errors.push(String(error)),
+    });
+    await runner.start();
+    await runner.caughtUp();
+    const total = await (await readStore.collection<TotalDoc>('totals')).get('all');
+    return { log, batches, errors, total };
+  };
+
+  it('hands full batches over before the previous one is committed, and reports each batch once committed', async () => {
+    const { log, batches, total } = await run([]);
+    expect(total).to.include({ total: 1023, orders: 10 });
+    expect(log.submitted).to.deep.equal([positions.slice(0, 3), positions.slice(3, 6), positions.slice(6, 9)]);
+    expect(log.applied, 'the last, partial batch is applied in turn').to.deep.equal([positions.slice(9)]);
+    expect(batches).to.deep.equal([positions[2], positions[5], positions[8], positions[9]]);
+    expect(runner.position).to.equal(positions[9]);
+  });
+
+  it('after a failed commit, projects that batch and the one projected on top of it again, counting every order once', async () => {
+    const { log, batches, errors, total } = await run([2]);
+    expect(total).to.include({ total: 1023, orders: 10 });
+    expect(errors.some((e) => e.includes('disk full'))).to.equal(true);
+    expect(log.applied[0], 'the failed batch and the next, together').to.deep.equal(positions.slice(3, 9));
+    expect(batches.slice(0, 2)).to.deep.equal([positions[2], positions[8]]);
+    expect(batches.at(-1)).to.equal(positions[9]);
+    // Checkpoints only move forward.
+    expect([...batches].sort((a, b) => a - b)).to.deep.equal(batches);
+  });
+
+  it('caughtUp() waits for the last pipelined commit when nothing follows it', async () => {
+    await eventStore.close();
+    eventStore = await openSqliteEventStore(':memory:');
+    await eventStore.appendToStreams([
+      { streamName: 'order-1', events: AMOUNTS.slice(0, 6).map((amount) => ({ id: randomUUID(), type: 'OrderPlaced', data: { amount }, metadata: {} })) },
+    ]);
+    const { log, total } = await run([]);
+    expect(log.submitted, 'two full batches, nothing after').to.have.length(2);
+    expect(total).to.include({ total: 63, orders: 6 });
+  });
+});
