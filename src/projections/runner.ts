@@ -3,6 +3,7 @@ import { ReadStoreUnavailableError, ReadStore, WriteOp } from '../readstore/port
 import { EventStoreUnavailableError } from '../eventstore/port';
 import type { Projection } from './projection';
 import { DEFAULT_PROJECTION_BATCH_SIZE } from './batchSize';
+import { HandedOver, PipelinedCommits } from './pipelinedCommits';
 import { CHECKPOINTS, CheckpointDoc } from './checkpoint';
 import { projectBatch } from './projectBatch';
 import { DEAD_LETTERS, deadLetterOf } from './deadLetters/deadLetter';
@@ -62,10 +63,10 @@ export interface BatchApplier {
   buildIndexes(): Promise<void>;
   /**
    * Optional: hands a catch-up batch over and answers twice, once it is projected and once it is committed (or
-   * failed), so the runner hands the next batch over while this one is written (see `handlePipelined`). A batch
+   * failed), so the runner hands the next batch over while this one is written (see PipelinedCommits). A batch
    * projected on top of one that then fails to commit fails too, without writing.
    */
-  submit?(events: readonly RecordedEvent[], checkpoint: CheckpointDoc): { projected: Promise<void>; committed: Promise<void> };
+  submit?(events: readonly RecordedEvent[], checkpoint: CheckpointDoc): HandedOver;
 }
 
 
@@ -92,8 +93,12 @@ export class ProjectionRunner {
   private stopping = false;
   /** The index build that waits for the first catch-up; unset when the indexes are created at start. */
   private indexes?: DeferredIndexBuild;
-  /** A pipelined batch projected and handed over, its commit under way (see `handlePipelined`). */
-  private uncommitted: { readonly events: readonly RecordedEvent[]; readonly committed: Promise<void> } | undefined;
+  /** Catch-up batches committed while the next is projected (with an applier that can: BatchApplier.submit). */
+  private readonly pipeline = new PipelinedCommits({
+    markCommitted: (events) => this.markCommitted(events),
+    redo: (events) => this.handleBatch(events),
+    reportFailure: (error) => this.options.onError?.(error, { projection: this.projection.name, attempt: 1 }),
+  });
   private readonly checkpointId: string;
   private readonly physicalName: (collection: string) => string;
 
@@ -186,50 +191,18 @@ export class ProjectionRunner {
     await this.subscription?.stop();
   }
 
-  private handle(batch: readonly RecordedEvent[]): Promise<void> {
+  private async handle(batch: readonly RecordedEvent[]): Promise<void> {
     const submit = this.options.applier?.submit;
     // A full batch means more are waiting (a catch-up): pipelined. Anything else waits for what is in flight.
-    if (submit && batch.length === (this.options.batchSize ?? DEFAULT_PROJECTION_BATCH_SIZE)) return this.handlePipelined(batch, submit);
-    return this.committedFirst(() => this.handleBatch(batch));
-  }
-
-  /**
-   * Hands the batch over, then waits for the previous one's commit while this one is projected: the projector
-   * thread projects batch n+1 while batch n is written (1,000,000-event rebuild: see the README). Checkpoint and
-   * `onBatch` follow commits. If either step fails, the events not committed go through `handleBatch` (retries,
-   * dead letters) as one batch, from the last committed checkpoint.
-   */
-  private async handlePipelined(batch: readonly RecordedEvent[], submit: NonNullable<BatchApplier['submit']>): Promise<void> {
-    const previous = this.uncommitted;
-    this.uncommitted = undefined;
+    if (!submit || batch.length !== (this.options.batchSize ?? DEFAULT_PROJECTION_BATCH_SIZE)) return this.committedFirst(() => this.handleBatch(batch));
     const events = batch.filter((e) => Number(e.position) > this.checkpoint);
-    if (events.length === 0) return this.committedFirst(async () => undefined);
-    const handedOver = submit(events, this.checkpointAfter(events));
-    handedOver.committed.catch(() => undefined); // may fail before it is looked at (failureOf, below or next turn)
-    const previousFailure = previous && (await failureOf(previous.committed));
-    if (previous && !previousFailure) this.markCommitted(previous.events);
-    const failure = previousFailure ?? (await failureOf(handedOver.projected));
-    if (!failure) {
-      this.uncommitted = { events, committed: handedOver.committed };
-      return;
-    }
-    await failureOf(handedOver.committed); // fails too: it was projected on top of what failed, or not projected
-    this.options.onError?.(failure.error, { projection: this.projection.name, attempt: 1 });
-    await this.handleBatch(previousFailure ? [...previous!.events, ...events] : events);
+    if (events.length === 0) return;
+    await this.pipeline.follow(events, submit(events, this.checkpointAfter(events)));
   }
 
-  /** Runs `next` once the pipelined batch in flight, if any, is committed (or redone here if its commit failed). */
+  /** Runs `next` once the pipelined batch in flight, if any, is committed (or redone if its commit failed). */
   private async committedFirst<T>(next: () => Promise<T>): Promise<T> {
-    const previous = this.uncommitted;
-    this.uncommitted = undefined;
-    if (previous) {
-      const failure = await failureOf(previous.committed);
-      if (!failure) this.markCommitted(previous.events);
-      else {
-        this.options.onError?.(failure.error, { projection: this.projection.name, attempt: 1 });
-        await this.handleBatch(previous.events);
-      }
-    }
+    await this.pipeline.drain();
     return next();
   }
 
@@ -319,9 +292,3 @@ export class ProjectionRunner {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** How a step ended: undefined when it succeeded, the error (boxed: it may be anything) when it failed. */
-const failureOf = (step: Promise<void>): Promise<{ error: unknown } | undefined> =>
-  step.then(
-    () => undefined,
-    (error: unknown) => ({ error }),
-  );
