@@ -184,6 +184,9 @@ function replay(engine: 'sqlite' | 'mongodb', rows: Row[]): void {
   const env = { ...process.env, ...(engine === 'sqlite' ? { MONGODB_URI: '' } : { MONGODB_DATABASE: `cscx_bench_replay_${randomUUID().slice(0, 8)}` }) };
   try {
     const generated = JSON.parse(execFileSync(process.execPath, [script, 'generate', dataDir, String(REPLAY_EVENTS)], { env, encoding: 'utf8', timeout: 600_000 }).trim().split('\n').pop()!) as { events: number; seconds: number };
+    // The history's last writes are still going to disk: let them land first, so the rebuild is timed on its own
+    // work, not on the generator's write-back.
+    execFileSync('sync');
     const rebuilt = JSON.parse(execFileSync(process.execPath, [script, 'rebuild', dataDir], { env, encoding: 'utf8', timeout: 900_000 }).trim().split('\n').pop()!) as { events: number; seconds: number; eventsPerSecond: number; cpuSeconds: number; rssMiB: number[] };
     const rss = rebuilt.rssMiB;
     rows.push({
