@@ -95,8 +95,12 @@ export interface IdentityLinkDoc extends ProjectedDoc {
   readonly identityKey: string;
   /** The account it belongs to now: its newest group call's, else the one its email domain matched. */
   readonly customerId: string | null;
+  /** Since when it has belonged to that account by group calls (the first call of the current run). */
   readonly groupedAt: string | null;
-  /** Its group calls in Segment time order (bounded): a call goes to the group in force at its timestamp. */
+  /**
+   * Its changes of account by group calls, in Segment time order (bounded): a call goes to the account in force at
+   * its timestamp (see `withGroups`).
+   */
   readonly groups?: readonly GroupMembership[];
   /** The company domain of its email (newest identify wins), and the customer that domain matched. */
   readonly emailDomain?: string | null;

@@ -58,10 +58,13 @@ export class IdentityGraph {
 
   /** A group call: the identity (and the person it is part of) belonged to the account from `timestamp` on. */
   async groupWith(identityKey: string, customerId: string, timestamp: string): Promise<void> {
-    const membership = { customerId, at: timestamp };
-    await this.changeLink(identityKey, (link) => withGroups(link, [membership]));
+    const joined = (link: LinkFields) => {
+      const next = withGroups(link, [{ customerId, at: timestamp }]);
+      return next === link ? undefined : next;
+    };
+    await this.changeLink(identityKey, joined);
     const canonicalKey = await this.canonicalKey(identityKey);
-    if (canonicalKey !== identityKey) await this.changeLink(canonicalKey, (link) => withGroups(link, [membership]));
+    if (canonicalKey !== identityKey) await this.changeLink(canonicalKey, joined);
     await this.resolveIdentity(identityKey);
     if (canonicalKey !== identityKey) await this.resolveIdentity(canonicalKey);
   }
@@ -151,13 +154,21 @@ export async function canonicalKeyOf(uow: UnitOfWork, workspaceId: string, ident
   return key;
 }
 
-/** Adds group memberships, keeping the history in Segment time order; the newest one is the current account. */
-function withGroups(link: LinkFields, added: readonly GroupMembership[]): LinkFields {
+/**
+ * Adds group memberships, keeping the history in Segment time order; the newest one is the current account.
+ * Only changes of account are kept: a membership of the account already in force at its time answers no
+ * `customerAt` differently (the earlier one of the run does), so a user's thousandth group call of the same
+ * account changes nothing, and the bound counts changes of account, not calls. Returns `link` itself when
+ * nothing changes.
+ */
+export function withGroups(link: LinkFields, added: readonly GroupMembership[]): LinkFields {
   const all = [...(link.groups ?? [])];
   for (const m of added) if (!all.some((g) => g.customerId === m.customerId && g.at === m.at)) all.push(m);
-  if (all.length === 0) return link;
+  if (all.length === (link.groups?.length ?? 0)) return link;
   all.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.customerId < b.customerId ? -1 : 1));
-  const groups = all.slice(-MAX_GROUP_HISTORY);
-  const newest = groups[groups.length - 1]!;
-  return { ...link, groups, customerId: newest.customerId, groupedAt: newest.at };
+  const changes = all.filter((g, i) => i === 0 || all[i - 1]!.customerId !== g.customerId).slice(-MAX_GROUP_HISTORY);
+  const before = link.groups ?? [];
+  if (changes.length === before.length && changes.every((g, i) => g.customerId === before[i]!.customerId && g.at === before[i]!.at)) return link;
+  const current = changes[changes.length - 1]!;
+  return { ...link, groups: changes, customerId: current.customerId, groupedAt: current.at };
 }
