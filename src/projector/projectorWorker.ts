@@ -84,8 +84,8 @@ async function apply(projector: Projector, request: ApplyRequest, projected: () 
     projected();
     return committed;
   }
-  // Projected on what is committed: after every batch in flight.
-  await writeBehind.idle();
+  // A runner's own pipelined batches are committed before it sends one to apply in turn (PipelinedCommits.drain);
+  // another runner's (a replay beside the live version) write other collections: no need to wait for them.
   await projectBatch(projector.readStore, projection, physicalName, events, request.checkpoint, 0);
 }
 
@@ -94,7 +94,6 @@ async function buildIndexes(projector: Projector, request: BuildIndexesRequest):
   const projection = projector.byName.get(request.projection);
   if (!projection) throw new Error(`the projector thread has no projection ${request.projection}`);
   const { physicalName } = versionLayout(request.projection, request.version);
-  await projector.writeBehind.idle();
   for (const { name, indexes } of projection.collections) await projector.readStore.collection(physicalName(name), indexes);
 }
 

@@ -46,9 +46,4 @@ export class WriteBehind {
     );
     return committed;
   }
-
-  /** Settles once every batch handed over is committed or has failed (a batch projected after it starts clean). */
-  idle(): Promise<void> {
-    return this.inFlight;
-  }
 }

@@ -3,7 +3,7 @@ import { WriteBehind } from '../../src/projector/writeBehind';
 import type { Doc, ReadStore, WriteOp } from '../../src/readstore/port';
 import { ReadStoreUnavailableError } from '../../src/readstore/port';
 import { openSqliteReadStore } from '../../src/readstore/sqlite';
-import { gate, rejectionOf } from '../support/promises';
+import { rejectionOf } from '../support/promises';
 
 interface Note extends Doc {
   readonly text: string;
@@ -63,7 +63,6 @@ describe('Projector thread: commits behind the projection of the next batch', ()
     expect(await read(behind.reads, 'c')).to.equal('second c');
     await writer.next();
     await second;
-    await behind.idle();
     expect(await readMany(behind.reads, ['a', 'b', 'c'])).to.deep.equal(['first a', 'second c']);
   });
 
@@ -88,7 +87,6 @@ describe('Projector thread: commits behind the projection of the next batch', ()
     await writer.next(new ReadStoreUnavailableError('disk full'));
     expect(String(await rejectionOf(first))).to.contain('disk full');
     expect(await rejectionOf(second)).to.be.instanceOf(ReadStoreUnavailableError);
-    await behind.idle();
     expect(writer.written, 'nothing written').to.deep.equal([]);
     expect(await read(behind.reads, 'a'), 'read from the store again').to.equal('stored a');
     expect(await read(behind.reads, 'b')).to.equal('stored b');
@@ -98,20 +96,5 @@ describe('Projector thread: commits behind the projection of the next batch', ()
     await writer.next();
     await third;
     expect(await read(store, 'a')).to.equal('third a');
-  });
-
-  it('idle() settles only once every batch handed over is committed', async () => {
-    const writer = heldWriter(store);
-    const behind = new WriteBehind(store, writer.writeAside);
-    void behind.commitBehind([put('a', 'pending')]);
-    let idle = false;
-    void behind.idle().then(() => (idle = true));
-    const allowed = gate();
-    setImmediate(allowed.open);
-    await allowed.opened;
-    expect(idle).to.equal(false);
-    await writer.next();
-    await behind.idle();
-    expect(await read(store, 'a')).to.equal('pending');
   });
 });
