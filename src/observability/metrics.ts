@@ -13,8 +13,11 @@ export interface ReplayProgress {
 }
 
 /** Values computed when Prometheus scrapes (lag, dead letters), so nothing polls the stores in between. */
+/** A projection's lag and index build, as the gauges read them. */
+type ProjectionState = { projection: string; events: number; seconds: number; indexes?: { state: string } };
+
 export interface ScrapeSources {
-  projectionLag(): readonly { projection: string; events: number; seconds: number; indexes?: { state: string } }[];
+  projectionLag(): readonly ProjectionState[];
   deadLetters(): Promise<readonly { status: string; count: number }[]>;
 }
 
@@ -83,39 +86,24 @@ export class ServiceMetrics {
 
   constructor(sources: ScrapeSources, options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
-    new Gauge({
-      name: 'projection_lag_events',
-      help: 'Events stored but not yet projected, per projection (upper bound, sampled)',
-      labelNames: ['projection'] as const,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const lag of sources.projectionLag()) this.set({ projection: lag.projection }, lag.events);
-      },
-    });
-    new Gauge({
-      name: 'projection_lag_seconds',
-      help: 'Age of the oldest stored event a projection has not handled yet (0 when caught up)',
-      labelNames: ['projection'] as const,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const lag of sources.projectionLag()) this.set({ projection: lag.projection }, lag.seconds);
-      },
-    });
-    new Gauge({
-      name: 'projection_index_build_failing',
-      help: 'A projection whose deferred secondary-index build keeps failing (1): served unindexed, retried with backoff',
-      labelNames: ['projection'] as const,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const lag of sources.projectionLag()) {
-          const state = lag.indexes?.state;
-          this.set({ projection: lag.projection }, state === 'retrying' || state === 'failed' ? 1 : 0);
-        }
-      },
-    });
+    const perProjection = (name: string, help: string, value: (lag: ProjectionState) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['projection'] as const,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const lag of sources.projectionLag()) this.set({ projection: lag.projection }, value(lag));
+        },
+      });
+    perProjection('projection_lag_events', 'Events stored but not yet projected, per projection (upper bound, sampled)', (lag) => lag.events);
+    perProjection('projection_lag_seconds', 'Age of the oldest stored event a projection has not handled yet (0 when caught up)', (lag) => lag.seconds);
+    perProjection(
+      'projection_index_build_failing',
+      'A projection whose deferred secondary-index build keeps failing (1): served unindexed, retried with backoff',
+      (lag) => (lag.indexes?.state === 'retrying' || lag.indexes?.state === 'failed' ? 1 : 0),
+    );
     new Gauge({
       name: 'dead_letters',
       help: 'Dead letters (rejected calls and events projections failed on), by status',

@@ -8,16 +8,9 @@ import { UnitOfWork } from './unitOfWork';
  * Projects one batch in a unit of work and writes its effects together with the checkpoint, in one `write`.
  * Runs wherever the read store is: on the service's thread, or on the projector thread (src/projector).
  */
-export async function projectBatch(
-  readStore: ReadStore,
-  projection: Projection,
-  physicalName: (collection: string) => string,
-  events: readonly RecordedEvent[],
-  checkpoint: CheckpointDoc,
-  /** Events handled between two turns of the event loop (0: never yield; nothing else runs on this thread). */
-  yieldEvery: number,
-): Promise<void> {
-  await readStore.write(await batchWrites(readStore, projection, physicalName, events, checkpoint, yieldEvery));
+export async function projectBatch(...batch: Parameters<typeof batchWrites>): Promise<void> {
+  const [readStore] = batch;
+  await readStore.write(await batchWrites(...batch));
 }
 
 /** The writes that project one batch, ending with its checkpoint: what `projectBatch` writes at once. */
@@ -27,6 +20,7 @@ export async function batchWrites(
   physicalName: (collection: string) => string,
   events: readonly RecordedEvent[],
   checkpoint: CheckpointDoc,
+  /** Events handled between two turns of the event loop (0: never yield; nothing else runs on this thread). */
   yieldEvery: number,
 ): Promise<WriteOp[]> {
   const uow = new UnitOfWork(readStore, physicalName);
