@@ -1,9 +1,9 @@
 import type { EventStore, RecordedEvent, Subscription } from '../eventstore/port';
-import { ReadStoreUnavailableError, ReadStore, WriteOp } from '../readstore/port';
-import { EventStoreUnavailableError } from '../eventstore/port';
+import type { ReadStore, WriteOp } from '../readstore/port';
 import type { Projection } from './projection';
 import { DEFAULT_PROJECTION_BATCH_SIZE } from './batchSize';
 import { HandedOver, PipelinedCommits } from './pipelinedCommits';
+import { isolatePoison, isTransient, PoisonSteps } from './poisonIsolation';
 import { CHECKPOINTS, CheckpointDoc } from './checkpoint';
 import { projectBatch } from './projectBatch';
 import { DEAD_LETTERS, deadLetterOf } from './deadLetters/deadLetter';
@@ -76,8 +76,6 @@ const YIELD_EVERY_EVENTS = 25;
 
 const defaultBackoff = (attempt: number) => Math.min(5000, 50 * 2 ** (attempt - 1));
 
-const isTransient = (error: unknown) =>
-  error instanceof ReadStoreUnavailableError || error instanceof EventStoreUnavailableError;
 
 /**
  * Runs one projection from its stored checkpoint: a catch-up subscription hands over batches; each batch is
@@ -219,7 +217,7 @@ export class ProjectionRunner {
       if (events.length === 0) return;
       try {
         if (attempt <= attemptsBeforeDeadLetter) await this.apply(events);
-        else await this.isolatePoison(events, false);
+        else await isolatePoison(events, this.poisonSteps, attemptsBeforeDeadLetter);
         return;
       } catch (error) {
         this.options.onError?.(error, { projection: this.projection.name, attempt });
@@ -241,42 +239,12 @@ export class ProjectionRunner {
     this.markCommitted(events);
   }
 
-  /**
-   * Isolates the poison events of a failing batch by halving it: a half that applies is committed as it is, a
-   * half that fails is halved again, down to single events, each tried twice and then dead-lettered. One poison
-   * event in a catch-up batch of 10,000 costs about 28 commits instead of 10,000. Halves run in log order, and a
-   * store outage on the way leaves the rest to the retry (the checkpoint says what is done).
-   */
-  private async isolatePoison(events: readonly RecordedEvent[], tryWhole: boolean): Promise<void> {
-    if (events.length === 1) return this.applyOrDeadLetter(events[0]!);
-    if (tryWhole) {
-      try {
-        await this.apply(events);
-        return;
-      } catch (error) {
-        if (isTransient(error)) throw error;
-      }
-    }
-    const middle = Math.ceil(events.length / 2);
-    await this.isolatePoison(events.slice(0, middle), true);
-    await this.isolatePoison(events.slice(middle), true);
-  }
-
-  private async applyOrDeadLetter(event: RecordedEvent): Promise<void> {
-    const attempts = 2;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.apply([event]);
-        return;
-      } catch (error) {
-        if (isTransient(error)) throw error;
-        if (attempt < attempts) continue;
-        const letter = deadLetterOf(this.projection.name, event, error, (this.options.attemptsBeforeDeadLetter ?? 3) + attempts);
-        await this.commit([{ kind: 'put', collection: DEAD_LETTERS, doc: letter }], [event]);
-        return;
-      }
-    }
-  }
+  /** How poison events are isolated (src/projections/poisonIsolation.ts): applied alone, or set aside. */
+  private readonly poisonSteps: PoisonSteps = {
+    apply: (events) => this.apply(events),
+    deadLetter: (event, error, attempts) =>
+      this.commit([{ kind: 'put', collection: DEAD_LETTERS, doc: deadLetterOf(this.projection.name, event, error, attempts) }], [event]),
+  };
 
   /** Writes the batch's effects with its checkpoint, then tells `onBatch` which events are now projected. */
   private async commit(writes: WriteOp[], events: readonly RecordedEvent[]): Promise<void> {
