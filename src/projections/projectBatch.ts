@@ -24,10 +24,20 @@ export async function batchWrites(
   yieldEvery: number,
 ): Promise<WriteOp[]> {
   const uow = new UnitOfWork(readStore, physicalName);
+  await projectInto(uow, projection, events, yieldEvery);
+  return writesOf(uow, checkpoint);
+}
+
+/** Projects events into a batch's unit of work; a batch may come in parts, each projected as it arrives. */
+export async function projectInto(uow: UnitOfWork, projection: Projection, events: readonly RecordedEvent[], yieldEvery: number): Promise<void> {
   await projection.prefetch?.(events, uow);
   for (let i = 0; i < events.length; i++) {
     if (yieldEvery > 0 && i > 0 && i % yieldEvery === 0) await new Promise((resolve) => setImmediate(resolve));
     await projection.handle(events[i]!, uow);
   }
+}
+
+/** A projected batch's writes, ending with its checkpoint (written with them, in one `write`). */
+export function writesOf(uow: UnitOfWork, checkpoint: CheckpointDoc): WriteOp[] {
   return [...uow.writes(), { kind: 'put', collection: CHECKPOINTS, doc: checkpoint }];
 }

@@ -35,9 +35,13 @@ export interface BuildIndexesRequest {
   readonly version: number;
 }
 
+/** The first events of a large batch, projected as they arrive (the batch is written with its apply request). */
 export interface BatchSlice {
   readonly kind: 'slice';
   readonly id: number;
+  readonly projection: string;
+  readonly version: number;
+  readonly pipelined: boolean;
   readonly events: readonly RecordedEvent[];
 }
 

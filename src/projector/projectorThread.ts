@@ -129,7 +129,7 @@ export class ProjectorThread {
       // the event loop (webhook requests) between them.
       let from = 0;
       for (; events.length - from > SLICE_EVENTS; from += SLICE_EVENTS) {
-        this.post({ kind: 'slice', id, events: events.slice(from, from + SLICE_EVENTS) });
+        this.post({ kind: 'slice', id, projection, version, pipelined: onProjected !== undefined, events: events.slice(from, from + SLICE_EVENTS) });
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (!this.waiting.has(id)) return; // failed meanwhile (the thread died, or was closed): the answer says why
       }

@@ -11,7 +11,8 @@ import { EventStoreUnavailableError, RecordedEvent } from '../eventstore/port';
 import { openKeyStore } from '../privacy/openKeyStore';
 import { PersonalDataCipher } from '../privacy/personalDataCipher';
 import { serviceProjections } from '../projections/catalogue';
-import { batchWrites, projectBatch } from '../projections/projectBatch';
+import { projectInto, writesOf } from '../projections/projectBatch';
+import { UnitOfWork } from '../projections/unitOfWork';
 import type { Projection } from '../projections/projection';
 import { versionLayout } from '../projections/readModelVersion';
 import { ReadStore, ReadStoreUnavailableError } from '../readstore/port';
@@ -63,30 +64,60 @@ lowerThisThreadsPriority(10);
 const started = start(workerData as ProjectorData);
 started.catch((error) => post({ kind: 'startFailed', error: carried(error) }));
 
-/** The first slices of large batches, by batch id, until their apply request comes. */
-const slices = new Map<number, RecordedEvent[]>();
+/**
+ * A batch being projected as its parts arrive: a large batch comes in slices, then its apply request with the
+ * last events. Projecting each slice on arrival lets its events die young (they were all held until the apply
+ * request, and copied by every young-generation collection meanwhile).
+ */
+interface BatchInProgress {
+  readonly uow: UnitOfWork;
+  readonly projection: Projection;
+  received: number;
+  /** The slices projected so far, in order; rejects with the first failure. */
+  work: Promise<void>;
+}
+
+const inProgress = new Map<number, BatchInProgress>();
+
+function batchOf(projector: Projector, part: { id: number; projection: string; version: number; pipelined?: boolean }): BatchInProgress {
+  let batch = inProgress.get(part.id);
+  if (batch === undefined) {
+    const projection = projector.byName.get(part.projection);
+    if (!projection) throw new Error(`the projector thread has no projection ${part.projection}`);
+    const { physicalName } = versionLayout(part.projection, part.version);
+    // A pipelined batch reads the documents of the batches still being written (see WriteBehind).
+    const reads = part.pipelined ? projector.writeBehind.reads : projector.readStore;
+    batch = { uow: new UnitOfWork(reads, physicalName), projection, received: 0, work: Promise.resolve() };
+    inProgress.set(part.id, batch);
+  }
+  return batch;
+}
+
+/** Queues `events` for projection after the batch's earlier parts (nothing else runs on this thread: no yields). */
+function projectPart(batch: BatchInProgress, events: readonly RecordedEvent[]): void {
+  batch.received += events.length;
+  batch.work = batch.work.then(() => projectInto(batch.uow, batch.projection, events, 0));
+  batch.work.catch(() => undefined); // seen by the apply request
+}
 
 /** `projected` is called once a pipelined batch is projected and handed to the writer (see WriteBehind). */
 async function apply(projector: Projector, request: ApplyRequest, projected: () => void): Promise<void> {
-  const events = [...(slices.get(request.id) ?? []), ...request.events];
-  slices.delete(request.id);
-  if (events.length !== request.eventCount) {
-    throw new ReadStoreUnavailableError(`batch ${request.id} arrived incomplete (${events.length} of ${request.eventCount} events)`);
+  const batch = batchOf(projector, request);
+  inProgress.delete(request.id);
+  projectPart(batch, request.events);
+  await batch.work;
+  if (batch.received !== request.eventCount) {
+    throw new ReadStoreUnavailableError(`batch ${request.id} arrived incomplete (${batch.received} of ${request.eventCount} events)`);
   }
-  const projection = projector.byName.get(request.projection);
-  if (!projection) throw new Error(`the projector thread has no projection ${request.projection}`);
-  const { physicalName } = versionLayout(request.projection, request.version);
-  // Nothing else runs on this thread, so a batch is handled without yielding.
-  const { writeBehind } = projector;
+  const writes = writesOf(batch.uow, request.checkpoint);
   if (request.pipelined) {
-    const writes = await batchWrites(writeBehind.reads, projection, physicalName, events, request.checkpoint, 0);
-    const committed = writeBehind.commitBehind(writes);
+    const committed = projector.writeBehind.commitBehind(writes);
     projected();
     return committed;
   }
   // A runner's own pipelined batches are committed before it sends one to apply in turn (PipelinedCommits.drain);
   // another runner's (a replay beside the live version) write other collections: no need to wait for them.
-  await projectBatch(projector.readStore, projection, physicalName, events, request.checkpoint, 0);
+  await projector.readStore.write(writes);
 }
 
 /** The projection's collections in the version with their indexes (CREATE INDEX IF NOT EXISTS: repeatable). */
@@ -102,8 +133,7 @@ port.on('message', (message: ToProjector) => {
     async (projector) => {
       switch (message.kind) {
         case 'slice':
-          if (!slices.has(message.id)) slices.set(message.id, []);
-          slices.get(message.id)!.push(...message.events);
+          projectPart(batchOf(projector, message), message.events);
           return;
         case 'apply':
           await apply(projector, message, () => post({ kind: 'projected', id: message.id })).then(
