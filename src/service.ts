@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { Config } from './config';
-import { renewableDirectory } from './commands/customerDirectory';
 import { ingestSegmentCalls, IngestRequest, IngestSummary } from './commands/ingestSegmentCalls';
 import { forgetIdsOf } from './domain/ids';
 import type { SegmentCall } from './domain/segment/calls';
@@ -97,14 +96,16 @@ export async function startServices(config: Config, logger: Logger, overrides: S
     applierFor: (projection, layout) => (projection === attribution ? projector?.applier(projection, layout.version) : undefined),
   });
   live.useCollectionNames((collection) => signals.versions.physicalName(collection));
-  const customers = renewableDirectory(() =>
-    readModelCustomerDirectory(readStore, (workspaceId) => workspaces.get(workspaceId)?.settings.autoCreateCustomers ?? true, signals.versions),
+  const customers = readModelCustomerDirectory(
+    readStore,
+    (workspaceId) => workspaces.get(workspaceId)?.settings.autoCreateCustomers ?? true,
+    signals.versions,
   );
   // A removed workspace's caches go with it, here and on the projector thread, instead of staying until a restart.
   workspaces.onRemoved((workspaceId) => {
     forgetIdsOf(workspaceId);
     cipher.forgetWorkspace(workspaceId);
-    customers.renew();
+    customers.forgetWorkspace?.(workspaceId);
     live.feed.forgetWorkspace(workspaceId);
     projector?.forgetWorkspace(workspaceId);
   });

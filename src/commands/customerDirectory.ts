@@ -8,6 +8,8 @@ import type { CustomerLookup } from '../domain/routing';
  */
 export interface CustomerDirectory {
   lookupFor(workspaceId: string, calls: readonly SegmentCall[]): Promise<CustomerLookup>;
+  /** Drops what it remembers of a removed workspace (a directory that remembers nothing has nothing to drop). */
+  forgetWorkspace?(workspaceId: string): void;
 }
 
 /** A directory that knows nothing: every call without a linked group is filed under its identity. */
@@ -18,18 +20,3 @@ export const emptyCustomerDirectory = (autoCreateCustomers = true): CustomerDire
     autoCreateCustomers,
   }),
 });
-
-/**
- * A directory made anew by `renew()`, which drops every answer the old one remembered: what a removed workspace
- * leaves behind. The read-model directory reuses an answer for two seconds, so the other workspaces' cost one read
- * of the read model again (removals are rare).
- */
-export function renewableDirectory(make: () => CustomerDirectory): CustomerDirectory & { renew(): void } {
-  let current = make();
-  return {
-    lookupFor: (workspaceId, calls) => current.lookupFor(workspaceId, calls),
-    renew: () => {
-      current = make();
-    },
-  };
-}

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { renewableDirectory } from '../../src/commands/customerDirectory';
 import { forgetIdsOf, identityKey, idsMemoHolds } from '../../src/domain/ids';
 import type { SegmentCall } from '../../src/domain/segment/calls';
 import { draftOf } from '../../src/live/liveEvent';
@@ -72,21 +71,28 @@ describe('Caches of a removed workspace', () => {
     }
   });
 
-  it('a renewed routing directory asks the read model again instead of answering from memory', async () => {
+  it("the routing directory forgets a removed workspace's answers and keeps the others'", async () => {
     let reads = 0;
     const counting: ReadStore = { ...store, collection: async (name, indexes) => (reads++, store.collection(name, indexes)) };
-    const directory = renewableDirectory(() => readModelCustomerDirectory(counting, () => true, ReadModelVersions.fixed('attribution')));
+    const directory = readModelCustomerDirectory(counting, () => true, ReadModelVersions.fixed('attribution'));
     const ann = identityKey('acme', 'user', 'ann');
+    const bob = identityKey('globex', 'user', 'bob');
     const customerOfAnn = async () => (await directory.lookupFor('acme', [track('ann')])).customerOfIdentity(ann);
+    const customerOfBob = async () => (await directory.lookupFor('globex', [track('bob')])).customerOfIdentity(bob);
 
     expect(await customerOfAnn()).to.equal(undefined);
-    const link = { _id: docId('acme', ann), _pos: 1, workspaceId: 'acme', identityKey: ann, customerId: 'c1', groupedAt: null };
-    await store.write([{ kind: 'put', collection: IDENTITY_LINKS, doc: link }]);
+    expect(await customerOfBob()).to.equal(undefined);
+    const link = (workspaceId: string, key: string) => ({ _id: docId(workspaceId, key), _pos: 1, workspaceId, identityKey: key, customerId: 'c1', groupedAt: null });
+    await store.write([
+      { kind: 'put', collection: IDENTITY_LINKS, doc: link('acme', ann) },
+      { kind: 'put', collection: IDENTITY_LINKS, doc: link('globex', bob) },
+    ]);
     expect(await customerOfAnn(), 'remembered').to.equal(undefined);
-    expect(reads).to.equal(1);
-    directory.renew();
-    expect(await customerOfAnn(), 'asked again').to.equal('c1');
     expect(reads).to.equal(2);
+    directory.forgetWorkspace!('acme');
+    expect(await customerOfAnn(), 'asked again').to.equal('c1');
+    expect(await customerOfBob(), 'still remembered').to.equal(undefined);
+    expect(reads).to.equal(3);
   });
 
   it("the live feed drops a removed workspace's latest events and keeps the others'", () => {

@@ -69,6 +69,10 @@ export function readModelCustomerDirectory(
         autoCreateCustomers: autoCreateCustomers(workspaceId),
       };
     },
+    forgetWorkspace(workspaceId) {
+      groupAnswers.forget(workspaceId);
+      identityAnswers.forget(workspaceId);
+    },
   };
 }
 
@@ -83,6 +87,9 @@ class AnswersByWorkspace {
     let answers = this.byWorkspace.get(workspaceId);
     if (!answers) this.byWorkspace.set(workspaceId, (answers = new RecentAnswers()));
     return answers;
+  }
+  forget(workspaceId: string): void {
+    this.byWorkspace.delete(workspaceId);
   }
 }
 
