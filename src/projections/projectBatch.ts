@@ -8,13 +8,7 @@ import { UnitOfWork } from './unitOfWork';
  * Projects one batch in a unit of work and writes its effects together with the checkpoint, in one `write`.
  * Runs wherever the read store is: on the service's thread, or on the projector thread (src/projector).
  */
-export async function projectBatch(...batch: Parameters<typeof batchWrites>): Promise<void> {
-  const [readStore] = batch;
-  await readStore.write(await batchWrites(...batch));
-}
-
-/** The writes that project one batch, ending with its checkpoint: what `projectBatch` writes at once. */
-export async function batchWrites(
+export async function projectBatch(
   readStore: ReadStore,
   projection: Projection,
   physicalName: (collection: string) => string,
@@ -22,10 +16,10 @@ export async function batchWrites(
   checkpoint: CheckpointDoc,
   /** Events handled between two turns of the event loop (0: never yield; nothing else runs on this thread). */
   yieldEvery: number,
-): Promise<WriteOp[]> {
+): Promise<void> {
   const uow = new UnitOfWork(readStore, physicalName);
   await projectInto(uow, projection, events, yieldEvery);
-  return writesOf(uow, checkpoint);
+  await readStore.write(writesOf(uow, checkpoint));
 }
 
 /** Projects events into a batch's unit of work; a batch may come in parts, each projected as it arrives. */

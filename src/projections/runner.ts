@@ -69,13 +69,10 @@ export interface BatchApplier {
   submit?(events: readonly RecordedEvent[], checkpoint: CheckpointDoc): HandedOver;
 }
 
-
-
 /** Events handled between two turns of the event loop. */
 const YIELD_EVERY_EVENTS = 25;
 
 const defaultBackoff = (attempt: number) => Math.min(5000, 50 * 2 ** (attempt - 1));
-
 
 /**
  * Runs one projection from its stored checkpoint: a catch-up subscription hands over batches; each batch is
@@ -259,4 +256,3 @@ export class ProjectionRunner {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
