@@ -4,7 +4,7 @@ import { serialize } from './documents';
 import { isBusy, toReadStoreError, translateErrors } from './errors';
 import { assertCollectionName, assertFieldPath, collectionOfTable, jsonPathOf, tableOf } from './names';
 import { sqliteCollection } from './sqliteCollection';
-import { createTableSql, deleteByIdSql, StatementCache, upsertSql } from './statements';
+import { createTableSql, DocumentWriters, StatementCache } from './statements';
 import { WalCheckpointer } from '../../shared/walCheckpointer';
 
 export interface SqliteReadStoreOptions {
@@ -77,24 +77,14 @@ export async function openSqliteReadStore(filePath: string, options: SqliteReadS
     db.exec(`CREATE INDEX IF NOT EXISTS ${indexName} ON ${tableOf(collection)} (${columns})`);
   };
 
-  /** Each collection's two write statements, looked up once (a batch writes thousands of documents). */
-  const writers = new Map<string, { put: Database.Statement; delete: Database.Statement }>();
-  const writerOf = (collection: string) => {
-    let writer = writers.get(collection);
-    if (writer === undefined) {
-      const table = tableOf(collection);
-      writer = { put: statements.get(upsertSql(table)), delete: statements.get(deleteByIdSql(table)) };
-      writers.set(collection, writer);
-    }
-    return writer;
-  };
+  const writers = new DocumentWriters(statements);
 
   const applyInOrder = db.transaction((ops: readonly WriteOp[]) => {
     for (const op of ops) {
       if (op.kind === 'put') {
-        writerOf(op.collection).put.run(op.doc._id, serialize(op.doc));
+        writers.of(op.collection).put.run(op.doc._id, serialize(op.doc));
       } else if (op.kind === 'delete') {
-        writerOf(op.collection).delete.run(op.id);
+        writers.of(op.collection).delete.run(op.id);
       } else {
         throw new TypeError(`Unknown write op ${JSON.stringify((op as { kind?: unknown }).kind)}`);
       }
@@ -135,7 +125,7 @@ export async function openSqliteReadStore(filePath: string, options: SqliteReadS
       await whenUnlocked(() => {
         db.exec(`DROP TABLE IF EXISTS ${tableOf(name)}`);
         knownTables.delete(name);
-        writers.delete(name);
+        writers.forget(name);
       });
     },
     async listCollections() {

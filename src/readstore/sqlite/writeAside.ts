@@ -4,7 +4,7 @@ import { SqliteWriterThread } from '../../shared/sqliteWriterThread';
 import { serialize } from './documents';
 import { tableOf } from './names';
 import { configureConnection } from './sqliteReadStore';
-import { createTableSql, deleteByIdSql, StatementCache, upsertSql } from './statements';
+import { createTableSql, DocumentWriters, StatementCache } from './statements';
 
 /** One write of a batch as it crosses to the writer thread: collection, id, and the document's JSON (null: delete). */
 type SerializedOp = readonly [collection: string, id: string, json: string | null];
@@ -21,27 +21,25 @@ const LOCK_WAIT_MS = 15_000;
  */
 export function createWriter(db: Database.Database): (group: readonly (readonly SerializedOp[])[]) => null[] {
   configureConnection(db, LOCK_WAIT_MS);
-  const statements = new StatementCache(db);
-  const writers = new Map<string, { put: Database.Statement; delete: Database.Statement }>();
-  const writerOf = (collection: string) => {
-    let writer = writers.get(collection);
-    if (writer === undefined) {
-      const table = tableOf(collection);
-      db.exec(createTableSql(table));
-      writer = { put: statements.get(upsertSql(table)), delete: statements.get(deleteByIdSql(table)) };
-      writers.set(collection, writer);
-    }
-    return writer;
-  };
+  const writers = new DocumentWriters(new StatementCache(db));
+  const knownTables = new Set<string>();
   const writeGroup = db.transaction((group: readonly (readonly SerializedOp[])[]) => {
     for (const batch of group) {
       for (const [collection, id, json] of batch) {
-        if (json === null) writerOf(collection).delete.run(id);
-        else writerOf(collection).put.run(id, json);
+        if (json === null) writers.of(collection).delete.run(id);
+        else writers.of(collection).put.run(id, json);
       }
     }
   });
   return (group) => {
+    // Tables are created before the transaction (as in the read store): a rolled-back group must not take a table
+    // with it while its statements stay prepared. The projector creates them at start; this is for safety.
+    for (const batch of group) {
+      for (const [collection] of batch) {
+        if (!knownTables.has(collection)) db.exec(createTableSql(tableOf(collection)));
+        knownTables.add(collection);
+      }
+    }
     writeGroup(group);
     return group.map(() => null);
   };
