@@ -8,7 +8,7 @@ import { BatchApplier, ProjectionRunner } from '../../src/projections/runner';
 import type { ProjectedDoc } from '../../src/projections/unitOfWork';
 import { ReadStore, ReadStoreUnavailableError } from '../../src/readstore/port';
 import { openSqliteReadStore } from '../../src/readstore/sqlite';
-import { yieldToEventLoop } from '../support/promises';
+import { eventually, gate, yieldToEventLoop } from '../support/promises';
 
 interface TotalDoc extends ProjectedDoc {
   readonly total: number;
@@ -33,9 +33,10 @@ const AMOUNTS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
  * the event loop later; commits listed in `failing` (1-based submit numbers) fail as an outage, and, as on the
  * thread, every submitted batch after a failure fails without writing until a batch is applied in turn.
  */
-function pipelinedApplier(readStore: ReadStore, failing: number[]) {
-  const log = { submitted: [] as number[][], applied: [] as number[][] };
+function pipelinedApplier(readStore: ReadStore, failing: number[], held: (submit: number) => Promise<void> = async () => undefined) {
+  const log = { submitted: [] as number[][], applied: [] as number[][], committed: [] as number[][] };
   let broken = false;
+  let commitsInOrder: Promise<void> = Promise.resolve();
   const write = (events: readonly RecordedEvent[], checkpoint: Parameters<BatchApplier['apply']>[1]) =>
     projectBatch(readStore, totals, (name) => name, events, checkpoint, 0);
   const applier: BatchApplier = {
@@ -48,15 +49,18 @@ function pipelinedApplier(readStore: ReadStore, failing: number[]) {
     submit: (events, checkpoint) => {
       log.submitted.push(events.map((e) => Number(e.position)));
       const number = log.submitted.length;
-      const committed = (async () => {
+      // In order, one after the other, as the projector thread commits them.
+      const committed = (commitsInOrder = commitsInOrder.catch(() => undefined).then(async () => {
         await yieldToEventLoop();
+        await held(number);
         if (broken) throw new ReadStoreUnavailableError('projected on top of a failed commit');
         if (failing.includes(number)) {
           broken = true;
           throw new ReadStoreUnavailableError('disk full');
         }
         await write(events, checkpoint);
-      })();
+        log.committed.push(events.map((e) => Number(e.position)));
+      }));
       return { projected: Promise.resolve(), committed };
     },
   };
@@ -83,8 +87,8 @@ describe('Projection runner: catch-up batches committed behind the next one', ()
     await readStore.close();
   });
 
-  const run = async (failing: number[]) => {
-    const { applier, log } = pipelinedApplier(readStore, failing);
+  const start = async (failing: number[], held?: (submit: number) => Promise<void>) => {
+    const { applier, log } = pipelinedApplier(readStore, failing, held);
     const batches: number[] = [];
     const errors: string[] = [];
     runner = new ProjectionRunner(eventStore, readStore, totals, {
@@ -95,9 +99,13 @@ describe('Projection runner: catch-up batches committed behind the next one', ()
       onError: (error) => errors.push(String(error)),
     });
     await runner.start();
+    return { log, batches, errors };
+  };
+  const total = async () => (await readStore.collection<TotalDoc>('totals')).get('all');
+  const run = async (failing: number[]) => {
+    const started = await start(failing);
     await runner.caughtUp();
-    const total = await (await readStore.collection<TotalDoc>('totals')).get('all');
-    return { log, batches, errors, total };
+    return { ...started, total: await total() };
   };
 
   it('hands full batches over before the previous one is committed, and reports each batch once committed', async () => {
@@ -120,14 +128,34 @@ describe('Projection runner: catch-up batches committed behind the next one', ()
     expect([...batches].sort((a, b) => a - b)).to.deep.equal(batches);
   });
 
-  it('caughtUp() waits for the last pipelined commit when nothing follows it', async () => {
+  it('hands the next batch over while the previous one is still being committed', async () => {
+    const commits = gate();
+    const { log } = await start([], () => commits.opened);
+    await eventually(() => log.submitted.length === 2);
+    expect(log.committed, 'the first batch is not committed yet').to.deep.equal([]);
+    expect(runner.position, 'the checkpoint follows commits').to.equal(0);
+    commits.open();
+    await runner.caughtUp();
+    expect(log.committed).to.deep.equal([positions.slice(0, 3), positions.slice(3, 6), positions.slice(6, 9)]);
+  });
+
+  it('caughtUp() waits for the last pipelined commit when nothing follows it (after the first catch-up too)', async () => {
     await eventStore.close();
     eventStore = await openSqliteEventStore(':memory:');
+    const lastCommit = gate();
+    const { log } = await start([], (submit) => (submit === 2 ? lastCommit.opened : Promise.resolve()));
+    await runner.caughtUp(); // nothing yet: the deferred index build is done, so it holds nothing below
     await eventStore.appendToStreams([
       { streamName: 'order-1', events: AMOUNTS.slice(0, 6).map((amount) => ({ id: randomUUID(), type: 'OrderPlaced', data: { amount }, metadata: {} })) },
     ]);
-    const { log, total } = await run([]);
+    await eventually(() => log.committed.length === 1 && log.submitted.length === 2);
+    let caughtUp = false;
+    const waiting = runner.caughtUp().then(() => (caughtUp = true));
+    for (let turn = 0; turn < 50; turn++) await yieldToEventLoop();
+    expect(caughtUp, 'not while the last commit is held').to.equal(false);
+    lastCommit.open();
+    await waiting;
     expect(log.submitted, 'two full batches, nothing after').to.have.length(2);
-    expect(total).to.include({ total: 63, orders: 6 });
+    expect(await total()).to.include({ total: 63, orders: 6 });
   });
 });
