@@ -1,3 +1,5 @@
+import { settleable } from '../shared/settleable';
+
 /**
  * Where a runner's deferred secondary-index build stands (see BatchApplier.buildIndexes): shown by /healthz,
  * /readyz and a replay's status.
@@ -127,13 +129,3 @@ export class DeferredIndexBuild {
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-function settleable() {
-  let resolve = (): void => undefined;
-  let reject = (_reason: unknown): void => undefined;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => undefined); // nobody may be waiting when it fails: that is no unhandled rejection
-  return { promise, resolve, reject };
-}

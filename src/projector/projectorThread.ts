@@ -7,6 +7,7 @@ import type { Projection } from '../projections/projection';
 import type { CheckpointDoc } from '../projections/checkpoint';
 import type { BatchApplier } from '../projections/runner';
 import { ReadStoreUnavailableError } from '../readstore/port';
+import { settleable } from '../shared/settleable';
 import type { CarriedError, FromProjector, ProjectorData, ToProjector } from './messages';
 
 /** Events copied to the thread in one message. */
@@ -54,13 +55,11 @@ export class ProjectorThread {
     return {
       apply: (events, checkpoint) => this.apply(projection.name, version, events, checkpoint),
       submit: (events, checkpoint) => {
-        let projected!: Waiting;
-        const whenProjected = new Promise<void>((resolve, reject) => (projected = { resolve, reject }));
-        whenProjected.catch(() => undefined); // the runner may only look at the commit
+        const projected = settleable();
         const committed = this.apply(projection.name, version, events, checkpoint, projected.resolve);
         // A batch that fails before it is projected fails both; after, resolving again changes nothing.
         committed.then(projected.resolve, projected.reject);
-        return { projected: whenProjected, committed };
+        return { projected: projected.promise, committed };
       },
       buildIndexes: () => this.request((id) => this.post({ kind: 'buildIndexes', id, projection: projection.name, version })),
     };
