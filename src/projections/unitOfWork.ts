@@ -5,14 +5,25 @@ export interface ProjectedDoc extends Doc {
   readonly _pos: number;
 }
 
-/** What the batch knows of one collection: documents as last read or changed, and what is to be written. */
-class CollectionState {
-  readonly docs = new Map<string, Doc | null>();
-  /** `_pos` of each document as the store had it before this batch: what `update` guards against. */
-  readonly storedPositions = new Map<string, number>();
-  /** The latest change of each changed document (and when it was made); written once per batch. */
-  readonly pending = new Map<string, { op: WriteOp; seq: number }>();
+/**
+ * What the batch knows of one document: one map entry per document, so an update costs one look-up of its id
+ * rather than one per piece of state (document, stored position, pending write): on a large catch-up batch those
+ * maps hold tens of thousands of ids, and each look-up was a measurable share of the projector thread's time.
+ */
+interface Known {
+  readonly id: string;
+  readonly state: CollectionState;
+  /** The document as last read or changed; null when absent or deleted. */
+  doc: Doc | null;
+  /** `_pos` of the document as the store had it before this batch (-1: none): what `update` guards against. */
+  readonly storedPosition: number;
+  /** Index of the document's latest change in the batch's change log; -1 while unchanged. */
+  lastChange: number;
+}
 
+/** What the batch knows of one collection. */
+class CollectionState {
+  readonly known = new Map<string, Known>();
   private handle?: Promise<Collection<Doc>>;
 
   constructor(readonly physical: string) {}
@@ -20,6 +31,16 @@ class CollectionState {
   /** The store's handle, asked for once per batch rather than once per look-up. */
   collection(store: ReadStore): Promise<Collection<Doc>> {
     return (this.handle ??= store.collection(this.physical));
+  }
+
+  /** Records what the store answered for `id` (a document the batch knows already stays as the batch has it). */
+  remember(id: string, doc: Doc | null): Known {
+    const known = this.known.get(id);
+    if (known) return known;
+    const position = (doc as Partial<ProjectedDoc> | null)?._pos;
+    const entry: Known = { id, state: this, doc, storedPosition: typeof position === 'number' ? position : -1, lastChange: -1 };
+    this.known.set(id, entry);
+    return entry;
   }
 }
 
@@ -32,8 +53,11 @@ class CollectionState {
  */
 export class UnitOfWork {
   private readonly collections = new Map<string, CollectionState>();
-  /** Counts changes, so the writes can follow the order in which documents were last changed. */
-  private changes = 0;
+  /**
+   * Every change in the order made, a document once per change; its write is taken at its last change, which
+   * keeps the writes in the order documents were last changed.
+   */
+  private readonly changeLog: Known[] = [];
 
   constructor(
     private readonly store: ReadStore,
@@ -48,39 +72,41 @@ export class UnitOfWork {
   }
 
   async get<T extends Doc>(collection: string, id: string): Promise<T | null> {
-    const state = this.state(collection);
-    const known = state.docs.get(id);
-    if (known !== undefined || state.docs.has(id)) return known as T | null;
-    const doc = (await (await state.collection(this.store)).get(id)) as T | null;
-    remember(state, id, doc);
-    return doc;
+    return (await this.known(this.state(collection), id)).doc as T | null;
+  }
+
+  /** The batch's entry for `id`, read from the store the first time. */
+  private async known(state: CollectionState, id: string): Promise<Known> {
+    return state.known.get(id) ?? state.remember(id, await (await state.collection(this.store)).get(id));
   }
 
   /** Loads many documents at once, so a batch costs one round trip per collection instead of one per event. */
   async prefetch(collection: string, ids: Iterable<string>): Promise<void> {
     const state = this.state(collection);
     const missing = new Set<string>();
-    for (const id of ids) if (!state.docs.has(id)) missing.add(id);
+    for (const id of ids) if (!state.known.has(id)) missing.add(id);
     if (missing.size === 0) return;
     const found = await (await state.collection(this.store)).getMany([...missing]);
-    for (const doc of found) remember(state, doc._id, doc);
-    for (const id of missing) if (!state.docs.has(id)) state.docs.set(id, null);
+    for (const doc of found) state.remember(doc._id, doc);
+    for (const id of missing) state.remember(id, null);
   }
 
   put<T extends Doc>(collection: string, doc: T): void {
-    const state = this.state(collection);
-    state.docs.set(doc._id, doc);
-    this.changed(state, doc._id, { kind: 'put', collection: state.physical, doc });
+    this.change(this.entry(this.state(collection), doc._id), doc);
   }
 
   delete(collection: string, id: string): void {
-    const state = this.state(collection);
-    state.docs.set(id, null);
-    this.changed(state, id, { kind: 'delete', collection: state.physical, id });
+    this.change(this.entry(this.state(collection), id), null);
   }
 
-  private changed(state: CollectionState, id: string, op: WriteOp): void {
-    state.pending.set(id, { op, seq: this.changes++ });
+  /** The entry of a document written without being read (nothing stored is known of it). */
+  private entry(state: CollectionState, id: string): Known {
+    return state.known.get(id) ?? state.remember(id, null);
+  }
+
+  private change(known: Known, doc: Doc | null): void {
+    known.doc = doc;
+    known.lastChange = this.changeLog.push(known) - 1;
   }
 
   /**
@@ -94,19 +120,28 @@ export class UnitOfWork {
     position: number,
     change: (current: T | null) => Omit<T, '_pos'> | null | undefined,
   ): Promise<void> {
-    const known = this.state(collection).docs.get(id);
+    const state = this.state(collection);
     // Most updates find the document in the batch already: no look-up to await then.
-    const current = known !== undefined ? (known as T | null) : await this.get<T>(collection, id);
-    if (this.alreadySeen(collection, id, position)) return;
+    const known = state.known.get(id) ?? (await this.known(state, id));
+    if (this.alreadySeen(known.storedPosition, position)) return;
+    const current = known.doc as T | null;
     const next = change(current);
     if (next === undefined) return;
-    if (next === null) this.delete(collection, id);
-    else this.put(collection, { ...next, _pos: this.positionAfter(current, position) } as T);
+    if (next === null) return this.change(known, null);
+    const _pos = this.positionAfter(current, position);
+    // A new object from `change` is the batch's own: it takes its position in place rather than being copied
+    // again (every update copied every document twice). The current document itself may also be the previous
+    // batch's, still waiting to be written or kept for a redo: that one is copied.
+    if (next === current) this.change(known, { ...next, _pos });
+    else {
+      (next as { _pos?: number })._pos = _pos;
+      this.change(known, next as T);
+    }
   }
 
-  /** Whether the stored document has seen `position` already (then the change is skipped). */
-  protected alreadySeen(collection: string, id: string, position: number): boolean {
-    return (this.state(collection).storedPositions.get(id) ?? -1) >= position;
+  /** Whether a document the store had at `storedPosition` has seen `position` already (then the change is skipped). */
+  protected alreadySeen(storedPosition: number, position: number): boolean {
+    return storedPosition >= position;
   }
 
   /** The position a changed document records. */
@@ -120,14 +155,12 @@ export class UnitOfWork {
    * pointed at them.
    */
   writes(): WriteOp[] {
-    const changes: { op: WriteOp; seq: number }[] = [];
-    for (const state of this.collections.values()) for (const change of state.pending.values()) changes.push(change);
-    return changes.sort((a, b) => a.seq - b.seq).map((change) => change.op);
+    const ops: WriteOp[] = [];
+    this.changeLog.forEach((known, index) => {
+      if (known.lastChange !== index) return;
+      const collection = known.state.physical;
+      ops.push(known.doc === null ? { kind: 'delete', collection, id: known.id } : { kind: 'put', collection, doc: known.doc });
+    });
+    return ops;
   }
-}
-
-function remember(state: CollectionState, id: string, doc: Doc | null): void {
-  state.docs.set(id, doc);
-  const position = (doc as Partial<ProjectedDoc> | null)?._pos;
-  if (typeof position === 'number') state.storedPositions.set(id, position);
 }

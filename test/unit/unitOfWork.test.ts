@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Doc, ReadStore } from '../../src/readstore/port';
+import type { Collection, Doc, ReadStore } from '../../src/readstore/port';
 import { openSqliteReadStore } from '../../src/readstore/sqlite';
 import { ProjectedDoc, UnitOfWork } from '../../src/projections/unitOfWork';
 
@@ -97,6 +97,21 @@ describe('UnitOfWork (one batch of a projection)', () => {
     await increment(uow, 'acme', 7);
     await increment(uow, 'acme', 7);
     expect(putDocs(uow)).to.deep.equal([{ _id: 'acme', count: 2, _pos: 7 }]);
+  });
+
+  it('leaves a document it was given as it is when a change returns it unchanged (it may be the previous batch\'s)', async () => {
+    const shared: Counter = Object.freeze({ _id: 'acme', count: 3, _pos: 3 });
+    const collection = await store.collection<Counter>('counters');
+    const sharing: ReadStore = {
+      ...store,
+      collection: async <T extends Doc>() => ({ ...collection, get: async () => shared, getMany: async () => [shared] }) as never as Collection<T>,
+    };
+    const uow = new UnitOfWork(sharing, (name) => name);
+    await uow.update<Counter>('counters', 'acme', 4, (doc) => doc);
+    await increment(uow, 'acme', 5);
+
+    expect(shared).to.deep.equal({ _id: 'acme', count: 3, _pos: 3 });
+    expect(putDocs(uow)).to.deep.equal([{ _id: 'acme', count: 4, _pos: 5 }]);
   });
 
   it('deletes a document changed earlier in the batch with a single delete', async () => {
