@@ -32,11 +32,6 @@ export interface RecordedEvent {
   /** Position in the store-wide log. Increasing, not necessarily consecutive. */
   readonly position: bigint;
   readonly data: JsonObject;
-  /**
-   * `data` as the store holds it, JSON text equal to `JSON.stringify(data)`, where the adapter has it at hand
-   * (SQLite): a read model that keeps the event as text uses it instead of serializing `data` again.
-   */
-  readonly dataJson?: string;
   readonly metadata: JsonObject;
   /** When the store recorded the event. */
   readonly created: Date;

@@ -127,17 +127,6 @@ export function eventStoreContract(label: string, open: () => Promise<OpenedEven
         expect((read?.data as { polluted?: unknown }).polluted).to.equal(undefined);
         expect(({} as { polluted?: unknown }).polluted).to.equal(undefined);
       });
-
-      it('gives the data as text, where it does, exactly as JSON.stringify writes the data read (read models keep it)', async function () {
-        const streamName = `${uniquePrefix()}-text`;
-        const data = JSON.parse(
-          '{"b":1,"10":"integer-like keys","2":"come first","__proto__":{"x":1},"s":"Zoë \\ud83d \\"q\\" \\u2028","n":[1e21,1.5e-7,-0]}',
-        ) as JsonObject;
-        await append(store, streamName, [newEvent('Text', data)]);
-        for (const read of [...(await store.readStream(streamName)), ...(await store.readAll({ maxCount: 10, streamPrefixes: [streamName] }))]) {
-          if (read.dataJson !== undefined) expect(read.dataJson).to.equal(JSON.stringify(read.data));
-        }
-      });
     });
 
     describe('expected revisions', function () {

@@ -18,8 +18,6 @@ export const toRecordedEvent = (row: EventRow): RecordedEvent => ({
   revision: BigInt(row.revision),
   position: BigInt(row.position),
   data: JSON.parse(row.data) as RecordedEvent['data'],
-  // Written by JSON.stringify (appender.ts), whose output parses and serializes back to the same text.
-  dataJson: row.data,
   metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
   created: new Date(row.created_ms),
 });

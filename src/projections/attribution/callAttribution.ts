@@ -81,9 +81,10 @@ export async function attributeCall(
     streamName: event.streamName,
     revision: Number(event.revision),
     position,
-    // Kept while the call waits for a customer (see SegmentEventDoc.payload). `stored` is the event's data: the
-    // store's own text of it, when it has one, saves serializing it again.
-    ...(customerId ? {} : { payload: event.dataJson ?? JSON.stringify(stored) }),
+    // Kept while the call waits for a customer (see SegmentEventDoc.payload). Serialized here rather than taken
+    // from the store's text of the event: carrying that text to the projector thread with every event cost more
+    // (200,000-event rebuild: 4-5% of wall and CPU, 80 MiB of peak RSS) than serializing the few calls that wait.
+    ...(customerId ? {} : { payload: JSON.stringify(stored) }),
   };
   let isNew = false;
   await uow.update<SegmentEventDoc>(SEGMENT_EVENTS, event.id, position, (existing) => {
