@@ -79,7 +79,7 @@ export async function startServices(config: Config, logger: Logger, overrides: S
   const { attribution, others } = serviceProjections(cipher);
   // The projector thread opens the engines itself, so it is used only when they come from the configuration.
   const projector =
-    config.runProjections && config.projectorThread && !overrides.readStore ? new ProjectorThread(config, cipher) : undefined;
+    config.runProjections && config.projectorThread && !overrides.readStore ? new ProjectorThread(config, cipher, eventStore) : undefined;
   const signals = await startSignalsModule({
     eventStore,
     readStore,

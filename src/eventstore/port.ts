@@ -89,6 +89,12 @@ export interface Subscription {
 
 export interface EventStore {
   /**
+   * True when the store itself refuses a second event with an id it holds, whatever the stream (SQLite: a UNIQUE
+   * constraint). EventStoreDB deduplicates through claims, which leave a window (see esdb/appendWithoutDuplicates):
+   * there, and when absent, an id may be stored twice and read models must be idempotent by event id.
+   */
+  readonly idsUniqueByConstraint?: boolean;
+  /**
    * Appends to several streams. Each stream's append is atomic; the embedded engine makes the whole call atomic,
    * EventStoreDB does not (a retry after a partial failure is safe because event ids deduplicate). Callers give
    * each event id once per call: one id in two streams of the same call may be stored in both on EventStoreDB.

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../eventstore/port';
+import type { EventStore, RecordedEvent } from '../eventstore/port';
 import type { ReadStore, WriteOp } from '../readstore/port';
 import type { Projection } from './projection';
 import { CHECKPOINTS, CheckpointDoc } from './checkpoint';
@@ -16,8 +16,10 @@ export async function projectBatch(
   checkpoint: CheckpointDoc,
   /** Events handled between two turns of the event loop (0: never yield; nothing else runs on this thread). */
   yieldEvery: number,
+  /** See `eventsProjectedOnce` below; false looks for earlier traces of the batch's events. */
+  eventsProjectedOnce = false,
 ): Promise<void> {
-  const uow = new UnitOfWork(readStore, physicalName);
+  const uow = new UnitOfWork(readStore, physicalName, { eventsProjectedOnce });
   await projectInto(uow, projection, events, yieldEvery);
   await readStore.write(writesOf(uow, checkpoint));
 }
@@ -30,6 +32,15 @@ export async function projectInto(uow: UnitOfWork, projection: Projection, event
     await projection.handle(events[i]!, uow);
   }
 }
+
+/**
+ * Whether a runner's batches (events after its checkpoint) are new to the read store: the event store holds each
+ * id once, and a batch's writes and checkpoint are stored together or not at all, so no event after the
+ * checkpoint has left a trace. On MongoDB (writes stop half-way) or EventStoreDB (an id may be stored twice)
+ * projections look for those traces instead.
+ */
+export const eventsProjectedOnce = (eventStore: Pick<EventStore, 'idsUniqueByConstraint'>, readStore: Pick<ReadStore, 'atomicWrites'>): boolean =>
+  eventStore.idsUniqueByConstraint === true && readStore.atomicWrites === true;
 
 /** A projected batch's writes, ending with its checkpoint (written with them, in one `write`). */
 export function writesOf(uow: UnitOfWork, checkpoint: CheckpointDoc): WriteOp[] {

@@ -5,7 +5,7 @@ import { DEFAULT_PROJECTION_BATCH_SIZE } from './batchSize';
 import { HandedOver, PipelinedCommits } from './pipelinedCommits';
 import { isolatePoison, isTransient, PoisonSteps } from './poisonIsolation';
 import { CHECKPOINTS, CheckpointDoc } from './checkpoint';
-import { projectBatch } from './projectBatch';
+import { eventsProjectedOnce, projectBatch } from './projectBatch';
 import { DEAD_LETTERS, deadLetterOf } from './deadLetters/deadLetter';
 import { DeferredIndexBuild, IndexBuildPolicy, IndexBuildStatus } from './deferredIndexBuild';
 
@@ -85,6 +85,12 @@ export class ProjectionRunner {
   /** Batches and `runExclusive` work take turns on this chain, so they never interleave. */
   private turns: Promise<unknown> = Promise.resolve();
   private checkpoint = 0;
+  /**
+   * A batch failed: its commit may still have gone through (a thread lost after committing), so the stored
+   * checkpoint is read again before the next attempt, and a committed batch is never handed over twice (which
+   * `eventsProjectedOnce` relies on).
+   */
+  private checkpointInDoubt = false;
   private stopping = false;
   /** The index build that waits for the first catch-up; unset when the indexes are created at start. */
   private indexes?: DeferredIndexBuild;
@@ -92,7 +98,10 @@ export class ProjectionRunner {
   private readonly pipeline = new PipelinedCommits({
     markCommitted: (events) => this.markCommitted(events),
     redo: (events) => this.handleBatch(events),
-    reportFailure: (error) => this.options.onError?.(error, { projection: this.projection.name, attempt: 1 }),
+    reportFailure: (error) => {
+      this.checkpointInDoubt = true;
+      this.options.onError?.(error, { projection: this.projection.name, attempt: 1 });
+    },
   });
   private readonly checkpointId: string;
   private readonly physicalName: (collection: string) => string;
@@ -112,8 +121,7 @@ export class ProjectionRunner {
   }
 
   async start(): Promise<void> {
-    const checkpoints = await this.readStore.collection<CheckpointDoc>(CHECKPOINTS);
-    this.checkpoint = (await checkpoints.get(this.checkpointId))?.position ?? 0;
+    this.checkpoint = await this.storedCheckpoint();
     const { applier } = this.options;
     // With a thread of its own to build them on: indexes once caught up (see BatchApplier).
     const deferIndexes = applier !== undefined && !this.options.standby;
@@ -210,13 +218,18 @@ export class ProjectionRunner {
   private async handleBatch(batch: readonly RecordedEvent[]): Promise<void> {
     const attemptsBeforeDeadLetter = this.options.attemptsBeforeDeadLetter ?? 3;
     for (let attempt = 1; !this.stopping; attempt++) {
-      const events = batch.filter((e) => Number(e.position) > this.checkpoint);
-      if (events.length === 0) return;
       try {
+        if (this.checkpointInDoubt) {
+          this.checkpoint = Math.max(this.checkpoint, await this.storedCheckpoint());
+          this.checkpointInDoubt = false;
+        }
+        const events = batch.filter((e) => Number(e.position) > this.checkpoint);
+        if (events.length === 0) return;
         if (attempt <= attemptsBeforeDeadLetter) await this.apply(events);
         else await isolatePoison(events, this.poisonSteps, attemptsBeforeDeadLetter);
         return;
       } catch (error) {
+        this.checkpointInDoubt = true;
         this.options.onError?.(error, { projection: this.projection.name, attempt });
         await sleep((this.options.backoffMs ?? defaultBackoff)(attempt));
         // A store outage is no reason to give up on an event: stay on the batch until the store is back.
@@ -232,7 +245,10 @@ export class ProjectionRunner {
     if (this.options.applier) await this.options.applier.apply(events, checkpoint);
     // Yielding lets waiting webhook requests run between slices of a large batch: an acknowledgement should
     // never wait for a whole catch-up batch to be projected.
-    else await projectBatch(this.readStore, this.projection, this.physicalName, events, checkpoint, YIELD_EVERY_EVENTS);
+    else {
+      const once = eventsProjectedOnce(this.eventStore, this.readStore);
+      await projectBatch(this.readStore, this.projection, this.physicalName, events, checkpoint, YIELD_EVERY_EVENTS, once);
+    }
     this.markCommitted(events);
   }
 
@@ -248,6 +264,11 @@ export class ProjectionRunner {
     const checkpoint = this.checkpointAfter(events);
     await this.readStore.write([...writes, { kind: 'put', collection: CHECKPOINTS, doc: checkpoint }]);
     this.markCommitted(events);
+  }
+
+  private async storedCheckpoint(): Promise<number> {
+    const checkpoints = await this.readStore.collection<CheckpointDoc>(CHECKPOINTS);
+    return (await checkpoints.get(this.checkpointId))?.position ?? 0;
   }
 
   private checkpointAfter(events: readonly RecordedEvent[]): CheckpointDoc {

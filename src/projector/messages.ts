@@ -5,6 +5,8 @@ import type { CheckpointDoc } from '../projections/checkpoint';
 /** What the projector thread is started with. */
 export interface ProjectorData {
   readonly config: Config;
+  /** The event store's `idsUniqueByConstraint` (the thread gets events, not the store). */
+  readonly eventIdsUniqueByConstraint: boolean;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config';
-import type { RecordedEvent } from '../eventstore/port';
+import type { EventStore, RecordedEvent } from '../eventstore/port';
 import type { PersonalDataCipher } from '../privacy/personalDataCipher';
 import type { Projection } from '../projections/projection';
 import type { CheckpointDoc } from '../projections/checkpoint';
@@ -44,6 +44,7 @@ export class ProjectorThread {
   constructor(
     private readonly config: Config,
     private readonly cipher: PersonalDataCipher,
+    private readonly eventStore: Pick<EventStore, 'idsUniqueByConstraint'>,
   ) {
     cipher.onForgotten((workspaceId, identityKeys) =>
       this.worker?.postMessage({ kind: 'forgotten', workspaceId, identityKeys } satisfies ToProjector),
@@ -158,7 +159,7 @@ export class ProjectorThread {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const workerData: ProjectorData = { config: this.config };
+    const workerData: ProjectorData = { config: this.config, eventIdsUniqueByConstraint: this.eventStore.idsUniqueByConstraint === true };
     const worker = new Worker(join(__dirname, 'projectorWorker.js'), { workerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     worker.unref(); // see `request`: only requests in flight keep the process alive
     worker.on('message', (message: FromProjector) => this.onMessage(message));

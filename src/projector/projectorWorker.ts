@@ -11,7 +11,7 @@ import { EventStoreUnavailableError, RecordedEvent } from '../eventstore/port';
 import { openKeyStore } from '../privacy/openKeyStore';
 import { PersonalDataCipher } from '../privacy/personalDataCipher';
 import { serviceProjections } from '../projections/catalogue';
-import { projectInto, writesOf } from '../projections/projectBatch';
+import { eventsProjectedOnce, projectInto, writesOf } from '../projections/projectBatch';
 import { UnitOfWork } from '../projections/unitOfWork';
 import type { Projection } from '../projections/projection';
 import { versionLayout } from '../projections/readModelVersion';
@@ -33,9 +33,11 @@ interface Projector {
   readonly cipher: PersonalDataCipher;
   readonly close: () => Promise<void>;
   readonly byName: ReadonlyMap<string, Projection>;
+  /** See `eventsProjectedOnce` (projectBatch.ts). */
+  readonly eventsProjectedOnce: boolean;
 }
 
-async function start({ config }: ProjectorData): Promise<Projector> {
+async function start({ config, eventIdsUniqueByConstraint }: ProjectorData): Promise<Projector> {
   const readStore = await openReadStore(config);
   const keyStore = await openKeyStore(config);
   const cipher = new PersonalDataCipher(keyStore);
@@ -49,6 +51,8 @@ async function start({ config }: ProjectorData): Promise<Projector> {
     writeBehind: new WriteBehind(readStore, (ops) => (writeAside ? writeAside.write(ops) : readStore.write(ops))),
     cipher,
     byName: new Map([attribution, ...others].map((p) => [p.name, p])),
+    // The write-aside thread commits a batch with its checkpoint in one transaction too.
+    eventsProjectedOnce: eventsProjectedOnce({ idsUniqueByConstraint: eventIdsUniqueByConstraint }, readStore),
     close: async () => {
       await writeAside?.close();
       await readStore.close();
@@ -87,7 +91,8 @@ function batchOf(projector: Projector, part: { id: number; projection: string; v
     const { physicalName } = versionLayout(part.projection, part.version);
     // A pipelined batch reads the documents of the batches still being written (see WriteBehind).
     const reads = part.pipelined ? projector.writeBehind.reads : projector.readStore;
-    batch = { uow: new UnitOfWork(reads, physicalName), projection, received: 0, work: Promise.resolve() };
+    const uow = new UnitOfWork(reads, physicalName, { eventsProjectedOnce: projector.eventsProjectedOnce });
+    batch = { uow, projection, received: 0, work: Promise.resolve() };
     inProgress.set(part.id, batch);
   }
   return batch;

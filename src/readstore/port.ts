@@ -62,6 +62,8 @@ export type WriteOp =
   | { readonly kind: 'delete'; readonly collection: string; readonly id: string };
 
 export interface ReadStore {
+  /** True when `write` applies all of its writes or none (SQLite: one transaction); absent: it may stop half-way. */
+  readonly atomicWrites?: boolean;
   /** A collection handle; creates the collection and its indexes on first use. */
   collection<T extends Doc>(name: string, indexes?: readonly IndexSpec[]): Promise<Collection<T>>;
   /**

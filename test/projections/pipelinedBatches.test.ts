@@ -158,4 +158,26 @@ describe('Projection runner: catch-up batches committed behind the next one', ()
     expect(log.submitted, 'two full batches, nothing after').to.have.length(2);
     expect(await total()).to.include({ total: 63, orders: 6 });
   });
+
+  it('never hands over again a batch whose commit went through before its answer was lost (the checkpoint is read again)', async () => {
+    const applied: number[][] = [];
+    let lost = false;
+    const applier: BatchApplier = {
+      apply: async (events, checkpoint) => {
+        await projectBatch(readStore, totals, (name) => name, events, checkpoint, 0);
+        applied.push(events.map((e) => Number(e.position)));
+        if (!lost) {
+          lost = true; // as when the projector thread dies between its commit and its answer
+          throw new ReadStoreUnavailableError('thread lost after committing');
+        }
+      },
+      buildIndexes: async () => undefined,
+    };
+    runner = new ProjectionRunner(eventStore, readStore, totals, { applier, batchSize: 4, backoffMs: () => 0 });
+    await runner.start();
+    await runner.caughtUp();
+    expect(applied).to.deep.equal([positions.slice(0, 4), positions.slice(4, 8), positions.slice(8)]);
+    expect(await total()).to.include({ total: 1023, orders: 10 });
+    expect(runner.position).to.equal(positions[9]);
+  });
 });

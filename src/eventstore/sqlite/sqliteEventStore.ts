@@ -61,6 +61,7 @@ interface GroupWriter {
 }
 
 class SqliteEventStore implements EventStore {
+  readonly idsUniqueByConstraint = true;
   private readonly commitListeners = new Set<(streams: ReadonlyMap<string, number>) => void>();
   /**
    * Streams of the appends submitted and not answered yet, with how many appends each. A group's commit is

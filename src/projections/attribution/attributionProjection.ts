@@ -99,8 +99,9 @@ export const createAttributionProjection = (
       }
       await uow.prefetch(IDENTITY_LINKS, identityIds);
       await uow.prefetch(GROUP_LINKS, groupIds);
-      // Each call's row is looked up to skip a re-delivered call: one query for the batch, not one per call.
-      await uow.prefetch(SEGMENT_EVENTS, eventIds);
+      // Each call's row is looked up to skip a re-delivered call: one query for the batch, not one per call (none
+      // where no call can have been delivered before).
+      await uow.prefetchEventDocs(SEGMENT_EVENTS, eventIds);
       await cipher?.preload(calls);
     },
 

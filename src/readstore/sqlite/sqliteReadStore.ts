@@ -105,6 +105,7 @@ export async function openSqliteReadStore(filePath: string, options: SqliteReadS
   };
 
   const store: ReadStore = {
+    atomicWrites: true,
     async collection<T extends Doc>(name: string, indexes: readonly IndexSpec[] = []) {
       assertCollectionName(name);
       indexes.forEach(assertIndexSpec); // before creating anything, so a bad spec leaves no trace
