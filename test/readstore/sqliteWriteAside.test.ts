@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Doc, ReadStore } from '../../src/readstore/port';
+import { openSqliteReadStore } from '../../src/readstore/sqlite';
+import { SqliteWriteAside } from '../../src/readstore/sqlite/writeAside';
+
+/** Documents here carry any fields. */
+type AnyDoc = Doc & Record<string, unknown>;
+
+describe('Read-model writer thread (documents cross as objects, stored as JSON there)', () => {
+  let dir: string;
+  let store: ReadStore;
+  let aside: SqliteWriteAside;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cscx-aside-'));
+    store = await openSqliteReadStore(join(dir, 'readmodels.db'));
+    await store.collection('people');
+    aside = new SqliteWriteAside(join(dir, 'readmodels.db'));
+  });
+  afterEach(async () => {
+    await aside.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores each document as the read store would: nested values, a "__proto__" key as data, no undefined fields', async () => {
+    const traits = JSON.parse('{"__proto__":{"admin":true},"plan":"pro"}') as Record<string, unknown>;
+    await aside.write([
+      { kind: 'put', collection: 'people', doc: { _id: 'p1', traits, seen: ['2026-11-01'], left: undefined, _pos: 3 } as AnyDoc },
+      { kind: 'put', collection: 'people', doc: { _id: 'p2', _pos: 4 } as AnyDoc },
+    ]);
+    await aside.write([{ kind: 'delete', collection: 'people', id: 'p2' }]);
+
+    const people = await store.collection<AnyDoc>('people');
+    const p1 = await people.get('p1');
+    expect(p1).to.deep.equal({ _id: 'p1', traits: JSON.parse('{"__proto__":{"admin":true},"plan":"pro"}'), seen: ['2026-11-01'], _pos: 3 });
+    expect(Object.prototype.hasOwnProperty.call(p1?.traits, '__proto__')).to.equal(true);
+    expect(({} as { admin?: unknown }).admin).to.equal(undefined);
+    expect(await people.get('p2')).to.equal(null);
+  });
+
+  it('refuses a document without an id as an error of the projection, writing nothing of its batch', async () => {
+    let refused: unknown;
+    await aside.write([
+      { kind: 'put', collection: 'people', doc: { _id: 'p3' } },
+      { kind: 'put', collection: 'people', doc: { name: 'no id' } as unknown as Doc },
+    ]).catch((error: unknown) => (refused = error));
+    expect(refused).to.be.instanceOf(TypeError);
+    expect(await (await store.collection('people')).get('p3')).to.equal(null);
+  });
+});
