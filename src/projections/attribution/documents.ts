@@ -1,5 +1,6 @@
 import type { SegmentCall } from '../../domain/segment/calls';
 import type { ProjectedDoc } from '../unitOfWork';
+import { joinedId } from '../../shared/joinedIds';
 
 /** Collection names of the attribution read model. */
 export const SEGMENT_EVENTS = 'segment_events';
@@ -144,4 +145,4 @@ export interface MatchingSettingsDoc extends ProjectedDoc {
   readonly matchFreeMailDomains: boolean;
 }
 
-export const docId = (workspaceId: string, id: string) => `${workspaceId}:${id}`;
+export const docId = (workspaceId: string, id: string): string => joinedId(workspaceId, id);

@@ -1,4 +1,5 @@
 import type { ProjectedDoc } from '../unitOfWork';
+import { joinedId } from '../../shared/joinedIds';
 
 export const PEOPLE = 'people';
 export const STAKEHOLDERS = 'stakeholders';
@@ -34,6 +35,6 @@ export interface StakeholderDoc extends ProjectedDoc {
   readonly forgotten: boolean;
 }
 
-export const personId = (workspaceId: string, personKey: string) => `${workspaceId}:${personKey}`;
-export const stakeholderId = (workspaceId: string, customerId: string, personKey: string) =>
-  `${workspaceId}:${customerId}:${personKey}`;
+export const personId = (workspaceId: string, personKey: string): string => joinedId(workspaceId, personKey);
+export const stakeholderId = (workspaceId: string, customerId: string, personKey: string): string =>
+  joinedId(joinedId(workspaceId, customerId), personKey);
