@@ -19,7 +19,12 @@ interface Known {
   readonly storedPosition: number;
   /** Index of the document's latest change in the batch's change log; -1 while unchanged. */
   lastChange: number;
+  /** `doc` as an answer to `get`, made once until the document changes (it is asked for several times per event). */
+  answer?: Promise<Doc | null>;
 }
+
+/** What `update` answers when it had the document at hand: no promise made per update. */
+const DONE: Promise<void> = Promise.resolve();
 
 /** What the batch knows of one collection. */
 class CollectionState {
@@ -81,8 +86,11 @@ export class UnitOfWork {
     return state;
   }
 
-  async get<T extends Doc>(collection: string, id: string): Promise<T | null> {
-    return (await this.known(this.state(collection), id)).doc as T | null;
+  get<T extends Doc>(collection: string, id: string): Promise<T | null> {
+    const state = this.state(collection);
+    const known = state.known.get(id);
+    if (known) return (known.answer ??= Promise.resolve(known.doc)) as Promise<T | null>;
+    return this.known(state, id).then((read) => read.doc as T | null);
   }
 
   /** The batch's entry for `id`, read from the store the first time. */
@@ -128,6 +136,7 @@ export class UnitOfWork {
 
   private change(known: Known, doc: Doc | null): void {
     known.doc = doc;
+    known.answer = undefined;
     known.lastChange = this.changeLog.push(known) - 1;
   }
 
@@ -136,15 +145,29 @@ export class UnitOfWork {
    * yet (several changes by the same event within the batch all apply). It returns the new document (without
    * `_pos`), `null` to delete it, or `undefined` to leave it as it is.
    */
-  async update<T extends ProjectedDoc>(
+  update<T extends ProjectedDoc>(
     collection: string,
     id: string,
     position: number,
     change: (current: T | null) => Omit<T, '_pos'> | null | undefined,
   ): Promise<void> {
     const state = this.state(collection);
-    // Most updates find the document in the batch already: no look-up to await then.
-    const known = state.known.get(id) ?? (await this.known(state, id));
+    // Most updates find the document in the batch already: no look-up to wait for, and no promise made.
+    const known = state.known.get(id);
+    if (!known) return this.known(state, id).then((read) => this.applyChange(read, position, change));
+    try {
+      this.applyChange(known, position, change);
+    } catch (error) {
+      return Promise.reject(error); // a failing change rejects, as from an async function
+    }
+    return DONE;
+  }
+
+  private applyChange<T extends ProjectedDoc>(
+    known: Known,
+    position: number,
+    change: (current: T | null) => Omit<T, '_pos'> | null | undefined,
+  ): void {
     if (this.alreadySeen(known.storedPosition, position)) return;
     const current = known.doc as T | null;
     const next = change(current);

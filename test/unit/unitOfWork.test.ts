@@ -114,6 +114,22 @@ describe('UnitOfWork (one batch of a projection)', () => {
     expect(putDocs(uow)).to.deep.equal([{ _id: 'acme', count: 4, _pos: 5 }]);
   });
 
+  it('answers get with the document as last changed, and a failing change as a rejection', async () => {
+    const uow = new UnitOfWork(store, (name) => name);
+    await increment(uow, 'acme', 1);
+    expect(await uow.get('counters', 'acme')).to.deep.equal({ _id: 'acme', count: 1, _pos: 1 });
+    await increment(uow, 'acme', 2);
+    expect(await uow.get('counters', 'acme')).to.deep.equal({ _id: 'acme', count: 2, _pos: 2 });
+
+    let failure: unknown;
+    const updating = uow.update<Counter>('counters', 'acme', 3, () => {
+      throw new Error('mapping broken');
+    });
+    await updating.catch((error: unknown) => (failure = error));
+    expect(failure).to.be.instanceOf(Error).with.property('message', 'mapping broken');
+    expect(await uow.get('counters', 'acme')).to.deep.include({ count: 2 });
+  });
+
   it('deletes a document changed earlier in the batch with a single delete', async () => {
     const uow = new UnitOfWork(store, (name) => name);
     await increment(uow, 'acme', 1);
