@@ -9,30 +9,10 @@ import { createAttributionProjection } from '../../src/projections/attribution/a
 import { CUSTOMERS, CustomerDoc, docId, SEGMENT_EVENTS } from '../../src/projections/attribution/documents';
 import { eventsProjectedOnce, projectBatch } from '../../src/projections/projectBatch';
 import { ProjectedDoc, UnitOfWork } from '../../src/projections/unitOfWork';
-import type { Doc, ReadStore } from '../../src/readstore/port';
+import type { ReadStore } from '../../src/readstore/port';
 import { openSqliteReadStore } from '../../src/readstore/sqlite';
+import { countingReadStore } from '../support/countingReadStore';
 import { flakyEventStore } from '../support/flakyEventStore';
-
-/** The store, counting the documents asked for by `getMany`. */
-function countingReads(store: ReadStore): { store: ReadStore; asked: () => number } {
-  let asked = 0;
-  return {
-    asked: () => asked,
-    store: {
-      ...store,
-      async collection<T extends Doc>(name: string, indexes?: Parameters<ReadStore['collection']>[1]) {
-        const collection = await store.collection<T>(name, indexes);
-        return {
-          ...collection,
-          getMany: (ids: readonly string[]) => {
-            asked += ids.length;
-            return collection.getMany(ids);
-          },
-        };
-      },
-    },
-  };
-}
 
 /** A track call of `acme`'s user, filed under the customer its group creates, as the log holds it at `position`. */
 function trackCall(position: number, streamName: string): RecordedEvent {
@@ -80,7 +60,7 @@ describe('Events projected once (embedded engines: no look-up of rows no event c
   it('then reads nothing for the rows of a batch\'s events, and otherwise finds a row already written', async () => {
     const rows = await readStore.collection<ProjectedDoc>(SEGMENT_EVENTS);
     await rows.put({ _id: 'e-written', _pos: 1 });
-    const { store, asked } = countingReads(readStore);
+    const { store, asked } = countingReadStore(readStore);
 
     const once = new UnitOfWork(store, (name) => name, { eventsProjectedOnce: true });
     await once.prefetchEventDocs(SEGMENT_EVENTS, ['e-new', 'e-written']);

@@ -5,30 +5,10 @@ import { join } from 'node:path';
 import type { Collection, Doc, ReadStore } from '../../src/readstore/port';
 import { openSqliteReadStore } from '../../src/readstore/sqlite';
 import { ProjectedDoc, UnitOfWork } from '../../src/projections/unitOfWork';
+import { countingReadStore } from '../support/countingReadStore';
 
 interface Counter extends ProjectedDoc {
   readonly count: number;
-}
-
-/** The store, counting the single-document look-ups that reach it. */
-function counting(store: ReadStore): { store: ReadStore; lookups: () => number } {
-  let lookups = 0;
-  return {
-    lookups: () => lookups,
-    store: {
-      ...store,
-      async collection<T extends Doc>(name: string, indexes?: Parameters<ReadStore['collection']>[1]) {
-        const collection = await store.collection<T>(name, indexes);
-        return {
-          ...collection,
-          get: (id: string) => {
-            lookups += 1;
-            return collection.get(id);
-          },
-        };
-      },
-    },
-  };
 }
 
 /** The documents a batch would put, in order. */
@@ -51,7 +31,7 @@ describe('UnitOfWork (one batch of a projection)', () => {
   });
 
   it('reads a document once and writes it once however many events of the batch change it', async () => {
-    const { store: counted, lookups } = counting(store);
+    const { store: counted, lookups } = countingReadStore(store);
     const uow = new UnitOfWork(counted, (name) => name);
     for (let position = 1; position <= 50; position++) await increment(uow, 'acme', position);
 
