@@ -4,7 +4,7 @@ import type { Projection } from './projection';
 import { DEFAULT_PROJECTION_BATCH_SIZE } from './batchSize';
 import { HandedOver, PipelinedCommits } from './pipelinedCommits';
 import { isolatePoison, isTransient, PoisonSteps } from './poisonIsolation';
-import { CHECKPOINTS, CheckpointDoc } from './checkpoint';
+import { CHECKPOINTS, CheckpointDoc, RunnerCheckpoint } from './checkpoint';
 import { eventsProjectedOnce, projectBatch } from './projectBatch';
 import { DEAD_LETTERS, deadLetterOf } from './deadLetters/deadLetter';
 import { DeferredIndexBuild, IndexBuildPolicy, IndexBuildStatus } from './deferredIndexBuild';
@@ -84,13 +84,7 @@ export class ProjectionRunner {
   private subscription?: Subscription;
   /** Batches and `runExclusive` work take turns on this chain, so they never interleave. */
   private turns: Promise<unknown> = Promise.resolve();
-  private checkpoint = 0;
-  /**
-   * A batch failed: its commit may still have gone through (a thread lost after committing), so the stored
-   * checkpoint is read again before the next attempt, and a committed batch is never handed over twice (which
-   * `eventsProjectedOnce` relies on).
-   */
-  private checkpointInDoubt = false;
+  private readonly checkpoint: RunnerCheckpoint;
   private stopping = false;
   /** The index build that waits for the first catch-up; unset when the indexes are created at start. */
   private indexes?: DeferredIndexBuild;
@@ -99,11 +93,10 @@ export class ProjectionRunner {
     markCommitted: (events) => this.markCommitted(events),
     redo: (events) => this.handleBatch(events),
     reportFailure: (error) => {
-      this.checkpointInDoubt = true;
+      this.checkpoint.doubt();
       this.options.onError?.(error, { projection: this.projection.name, attempt: 1 });
     },
   });
-  private readonly checkpointId: string;
   private readonly physicalName: (collection: string) => string;
 
   constructor(
@@ -112,16 +105,16 @@ export class ProjectionRunner {
     readonly projection: Projection,
     private readonly options: RunnerOptions = {},
   ) {
-    this.checkpointId = options.checkpointId ?? projection.name;
+    this.checkpoint = new RunnerCheckpoint(readStore, options.checkpointId ?? projection.name);
     this.physicalName = options.physicalName ?? ((name) => name);
   }
 
   get position(): number {
-    return this.checkpoint;
+    return this.checkpoint.position;
   }
 
   async start(): Promise<void> {
-    this.checkpoint = await this.storedCheckpoint();
+    await this.checkpoint.load();
     const { applier } = this.options;
     // With a thread of its own to build them on: indexes once caught up (see BatchApplier).
     const deferIndexes = applier !== undefined && !this.options.standby;
@@ -131,7 +124,7 @@ export class ProjectionRunner {
     await this.readStore.collection(DEAD_LETTERS, [['workspaceId', 'failedAt']]);
     if (this.options.standby) return;
     const subscription = this.eventStore.subscribeToAll(
-      { after: BigInt(this.checkpoint), streamPrefixes: this.projection.streamPrefixes, batchSize: this.options.batchSize ?? DEFAULT_PROJECTION_BATCH_SIZE },
+      { after: BigInt(this.checkpoint.position), streamPrefixes: this.projection.streamPrefixes, batchSize: this.options.batchSize ?? DEFAULT_PROJECTION_BATCH_SIZE },
       (events) => this.inTurn(() => this.handle(events)),
     );
     this.subscription = subscription;
@@ -198,9 +191,9 @@ export class ProjectionRunner {
     const submit = this.options.applier?.submit;
     // A full batch means more are waiting (a catch-up): pipelined. Anything else waits for what is in flight.
     if (!submit || batch.length !== (this.options.batchSize ?? DEFAULT_PROJECTION_BATCH_SIZE)) return this.committedFirst(() => this.handleBatch(batch));
-    const events = batch.filter((e) => Number(e.position) > this.checkpoint);
+    const events = this.checkpoint.ahead(batch);
     if (events.length === 0) return;
-    await this.pipeline.follow(events, submit(events, this.checkpointAfter(events)));
+    await this.pipeline.follow(events, submit(events, this.checkpoint.after(events)));
   }
 
   /** Runs `next` once the pipelined batch in flight, if any, is committed (or redone if its commit failed). */
@@ -211,7 +204,7 @@ export class ProjectionRunner {
 
   private markCommitted(events: readonly RecordedEvent[]): void {
     const position = Number(events[events.length - 1]!.position);
-    this.checkpoint = position;
+    this.checkpoint.committed(position);
     this.options.onBatch?.(events, position);
   }
 
@@ -219,17 +212,14 @@ export class ProjectionRunner {
     const attemptsBeforeDeadLetter = this.options.attemptsBeforeDeadLetter ?? 3;
     for (let attempt = 1; !this.stopping; attempt++) {
       try {
-        if (this.checkpointInDoubt) {
-          this.checkpoint = Math.max(this.checkpoint, await this.storedCheckpoint());
-          this.checkpointInDoubt = false;
-        }
-        const events = batch.filter((e) => Number(e.position) > this.checkpoint);
+        await this.checkpoint.settle();
+        const events = this.checkpoint.ahead(batch);
         if (events.length === 0) return;
         if (attempt <= attemptsBeforeDeadLetter) await this.apply(events);
         else await isolatePoison(events, this.poisonSteps, attemptsBeforeDeadLetter);
         return;
       } catch (error) {
-        this.checkpointInDoubt = true;
+        this.checkpoint.doubt();
         this.options.onError?.(error, { projection: this.projection.name, attempt });
         await sleep((this.options.backoffMs ?? defaultBackoff)(attempt));
         // A store outage is no reason to give up on an event: stay on the batch until the store is back.
@@ -241,7 +231,7 @@ export class ProjectionRunner {
   }
 
   private async apply(events: readonly RecordedEvent[]): Promise<void> {
-    const checkpoint = this.checkpointAfter(events);
+    const checkpoint = this.checkpoint.after(events);
     if (this.options.applier) await this.options.applier.apply(events, checkpoint);
     // Yielding lets waiting webhook requests run between slices of a large batch: an acknowledgement should
     // never wait for a whole catch-up batch to be projected.
@@ -261,18 +251,8 @@ export class ProjectionRunner {
 
   /** Writes the batch's effects with its checkpoint, then tells `onBatch` which events are now projected. */
   private async commit(writes: WriteOp[], events: readonly RecordedEvent[]): Promise<void> {
-    const checkpoint = this.checkpointAfter(events);
-    await this.readStore.write([...writes, { kind: 'put', collection: CHECKPOINTS, doc: checkpoint }]);
+    await this.readStore.write([...writes, { kind: 'put', collection: CHECKPOINTS, doc: this.checkpoint.after(events) }]);
     this.markCommitted(events);
-  }
-
-  private async storedCheckpoint(): Promise<number> {
-    const checkpoints = await this.readStore.collection<CheckpointDoc>(CHECKPOINTS);
-    return (await checkpoints.get(this.checkpointId))?.position ?? 0;
-  }
-
-  private checkpointAfter(events: readonly RecordedEvent[]): CheckpointDoc {
-    return { _id: this.checkpointId, position: Number(events[events.length - 1]!.position), updatedAt: new Date().toISOString() };
   }
 }
 
