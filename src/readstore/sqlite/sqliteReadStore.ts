@@ -74,7 +74,15 @@ export async function openSqliteReadStore(filePath: string, options: SqliteReadS
     const columns = spec.map((field) => `json_extract(doc, ${jsonPathOf(field)})`).join(', ');
     // The name spells out the fields (already validated), so creating the same index twice is a no-op.
     const indexName = `"ix:${collection}:${spec.join(',')}"`;
-    db.exec(`CREATE INDEX IF NOT EXISTS ${indexName} ON ${tableOf(collection)} (${columns})`);
+    // Building an index over a large table is mostly sorting: a second sorter thread takes a fifth off it (the two
+    // event-list indexes over 1,000,000 rows: 5.0-5.3 -> 4.3 s). On the projector thread, the helper inherits its
+    // lowered priority, so acknowledgements keep theirs.
+    db.pragma('threads = 2');
+    try {
+      db.exec(`CREATE INDEX IF NOT EXISTS ${indexName} ON ${tableOf(collection)} (${columns})`);
+    } finally {
+      db.pragma('threads = 0');
+    }
   };
 
   const writers = new DocumentWriters(statements);
