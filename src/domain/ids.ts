@@ -1,4 +1,5 @@
 import { hash as cryptoHash } from 'node:crypto';
+import { PairMemo } from '../shared/pairMemo';
 
 /** The namespace of every UUIDv5 this service derives (itself a random UUID, fixed forever). */
 const CSCX_NAMESPACE = 'b7e1f0a4-3c52-4f8e-9d1a-6a2f0c9e4b13';
@@ -24,53 +25,34 @@ export function uuidV5(name: string, namespace: string = CSCX_NAMESPACE): string
 export const eventIdForMessage = (workspaceId: string, messageId: string): string =>
   uuidV5(`segment-message:${workspaceId}:${messageId}`);
 
-/** A customer created from a Segment group gets an id derived from it, so concurrent calls agree on it. */
-export const customerIdForGroup = (workspaceId: string, groupId: string): string =>
-  remembered('group', workspaceId, groupId, () =>
-    'grp_' + uuidV5(`segment-group:${workspaceId}:${groupId}`).replace(/-/g, '').slice(0, 20),
+/**
+ * The same users and groups come back call after call, and every stage (routing, lookups, projections) asks for
+ * their keys: hashing once per identity instead of once per question is a measurable share of ingest CPU.
+ */
+const MEMO_LIMIT = 100_000;
+
+const groupCustomerIds = new PairMemo(MEMO_LIMIT, (workspaceId, groupId) =>
+  'grp_' + uuidV5(`segment-group:${workspaceId}:${groupId}`).replace(/-/g, '').slice(0, 20),
+);
+const identityKeyMemo = (kind: IdentityKind) =>
+  new PairMemo(MEMO_LIMIT, (workspaceId, value) =>
+    `${kind === 'user' ? 'u' : 'a'}_` + uuidV5(`segment-identity:${workspaceId}:${kind}:${value}`).replace(/-/g, '').slice(0, 24),
   );
+const identityKeys: Record<IdentityKind, PairMemo> = { user: identityKeyMemo('user'), anonymous: identityKeyMemo('anonymous') };
+
+/** A customer created from a Segment group gets an id derived from it, so concurrent calls agree on it. */
+export const customerIdForGroup = (workspaceId: string, groupId: string): string => groupCustomerIds.get(workspaceId, groupId);
 
 /** Identity keys: who a call is about when no customer is known yet. Hashed so no personal data is in names. */
 export type IdentityKind = 'user' | 'anonymous';
-export const identityKey = (workspaceId: string, kind: IdentityKind, value: string): string =>
-  remembered(kind, workspaceId, value, () =>
-    `${kind === 'user' ? 'u' : 'a'}_` + uuidV5(`segment-identity:${workspaceId}:${kind}:${value}`).replace(/-/g, '').slice(0, 24),
-  );
+export const identityKey = (workspaceId: string, kind: IdentityKind, value: string): string => identityKeys[kind].get(workspaceId, value);
 
-/**
- * The same users and groups come back call after call, and every stage (routing, lookups, projections) asks for
- * their keys: hashing once per identity instead of once per question is a measurable share of ingest CPU. Keyed
- * by workspace, then by the value itself: a key concatenated per question would be a new string to hash each
- * time. Bounded: everything is forgotten when it grows past its size, which costs only re-hashing.
- */
-const MEMO_LIMIT = 100_000;
-type MemoKind = IdentityKind | 'group';
-let memoSize = 0;
-const memo = new Map<string, Record<MemoKind, Map<string, string>>>();
-function remembered(kind: MemoKind, workspaceId: string, value: string, derive: () => string): string {
-  let ofWorkspace = memo.get(workspaceId);
-  if (!ofWorkspace) memo.set(workspaceId, (ofWorkspace = { user: new Map(), anonymous: new Map(), group: new Map() }));
-  const ofKind = ofWorkspace[kind];
-  let derived = ofKind.get(value);
-  if (derived === undefined) {
-    if (memoSize >= MEMO_LIMIT) {
-      memo.clear();
-      memoSize = 0;
-      return remembered(kind, workspaceId, value, derive);
-    }
-    ofKind.set(value, (derived = derive()));
-    memoSize += 1;
-  }
-  return derived;
-}
+const allMemos = [groupCustomerIds, identityKeys.user, identityKeys.anonymous];
 
 /** Drops a removed workspace's memoised keys, which would otherwise stay until the memo fills up. */
 export function forgetIdsOf(workspaceId: string): void {
-  const ofWorkspace = memo.get(workspaceId);
-  if (!ofWorkspace) return;
-  memoSize -= ofWorkspace.user.size + ofWorkspace.anonymous.size + ofWorkspace.group.size;
-  memo.delete(workspaceId);
+  for (const memo of allMemos) memo.forget(workspaceId);
 }
 
 /** Whether any key of the workspace is memoised (for tests). */
-export const idsMemoHolds = (workspaceId: string): boolean => memo.has(workspaceId);
+export const idsMemoHolds = (workspaceId: string): boolean => allMemos.some((memo) => memo.holds(workspaceId));

@@ -1,8 +1,4 @@
-/** Pairs remembered before all are forgotten (a few tens of MiB at most; forgetting costs only joining again). */
-const LIMIT = 200_000;
-
-let size = 0;
-const byFirst = new Map<string, Map<string, string>>();
+import { PairMemo } from './pairMemo';
 
 /**
  * `${first}:${second}`, as the same string object for the same pair. Projections look documents up by ids like
@@ -10,18 +6,6 @@ const byFirst = new Map<string, Map<string, string>>();
  * 600 ns, against 100-150 for a string whose hash is known: 1,000,000-event rebuild 3% faster). Keyed by the
  * parts themselves, which are mostly strings already hashed (remembered identity keys, customer ids).
  */
-export function joinedId(first: string, second: string): string {
-  let ofFirst = byFirst.get(first);
-  if (ofFirst === undefined) byFirst.set(first, (ofFirst = new Map()));
-  let joined = ofFirst.get(second);
-  if (joined === undefined) {
-    if (size >= LIMIT) {
-      byFirst.clear();
-      size = 0;
-      return joinedId(first, second);
-    }
-    ofFirst.set(second, (joined = `${first}:${second}`));
-    size += 1;
-  }
-  return joined;
-}
+const joined = new PairMemo(200_000, (first, second) => `${first}:${second}`);
+
+export const joinedId = (first: string, second: string): string => joined.get(first, second);
