@@ -21,7 +21,7 @@ export async function projectBatch(
 ): Promise<void> {
   const uow = new UnitOfWork(readStore, physicalName, { eventsProjectedOnce });
   await projectInto(uow, projection, events, yieldEvery);
-  await readStore.write(writesOf(uow, checkpoint));
+  await readStore.write(withCheckpoint(uow.writes(), checkpoint));
 }
 
 /** Projects events into a batch's unit of work; a batch may come in parts, each projected as it arrives. */
@@ -42,7 +42,7 @@ export async function projectInto(uow: UnitOfWork, projection: Projection, event
 export const eventsProjectedOnce = (eventStore: Pick<EventStore, 'idsUniqueByConstraint'>, readStore: Pick<ReadStore, 'atomicWrites'>): boolean =>
   eventStore.idsUniqueByConstraint === true && readStore.atomicWrites === true;
 
-/** A projected batch's writes, ending with its checkpoint (written with them, in one `write`). */
-export function writesOf(uow: UnitOfWork, checkpoint: CheckpointDoc): WriteOp[] {
-  return [...uow.writes(), { kind: 'put', collection: CHECKPOINTS, doc: checkpoint }];
+/** A batch's writes, ending with its checkpoint (written with them, in one `write`). */
+export function withCheckpoint(writes: readonly WriteOp[], checkpoint: CheckpointDoc): WriteOp[] {
+  return [...writes, { kind: 'put', collection: CHECKPOINTS, doc: checkpoint }];
 }

@@ -4,8 +4,8 @@ import type { Projection } from './projection';
 import { DEFAULT_PROJECTION_BATCH_SIZE } from './batchSize';
 import { HandedOver, PipelinedCommits } from './pipelinedCommits';
 import { isolatePoison, isTransient, PoisonSteps } from './poisonIsolation';
-import { CHECKPOINTS, CheckpointDoc, RunnerCheckpoint } from './checkpoint';
-import { eventsProjectedOnce, projectBatch } from './projectBatch';
+import { CheckpointDoc, RunnerCheckpoint } from './checkpoint';
+import { eventsProjectedOnce, projectBatch, withCheckpoint } from './projectBatch';
 import { DEAD_LETTERS, deadLetterOf } from './deadLetters/deadLetter';
 import { DeferredIndexBuild, IndexBuildPolicy, IndexBuildStatus } from './deferredIndexBuild';
 
@@ -98,6 +98,8 @@ export class ProjectionRunner {
     },
   });
   private readonly physicalName: (collection: string) => string;
+  /** See projectBatch.ts; for batches projected on this thread (the projector thread decides for its own). */
+  private readonly eventsProjectedOnce: boolean;
 
   constructor(
     private readonly eventStore: EventStore,
@@ -107,6 +109,7 @@ export class ProjectionRunner {
   ) {
     this.checkpoint = new RunnerCheckpoint(readStore, options.checkpointId ?? projection.name);
     this.physicalName = options.physicalName ?? ((name) => name);
+    this.eventsProjectedOnce = eventsProjectedOnce(eventStore, readStore);
   }
 
   get position(): number {
@@ -235,10 +238,7 @@ export class ProjectionRunner {
     if (this.options.applier) await this.options.applier.apply(events, checkpoint);
     // Yielding lets waiting webhook requests run between slices of a large batch: an acknowledgement should
     // never wait for a whole catch-up batch to be projected.
-    else {
-      const once = eventsProjectedOnce(this.eventStore, this.readStore);
-      await projectBatch(this.readStore, this.projection, this.physicalName, events, checkpoint, YIELD_EVERY_EVENTS, once);
-    }
+    else await projectBatch(this.readStore, this.projection, this.physicalName, events, checkpoint, YIELD_EVERY_EVENTS, this.eventsProjectedOnce);
     this.markCommitted(events);
   }
 
@@ -251,7 +251,7 @@ export class ProjectionRunner {
 
   /** Writes the batch's effects with its checkpoint, then tells `onBatch` which events are now projected. */
   private async commit(writes: WriteOp[], events: readonly RecordedEvent[]): Promise<void> {
-    await this.readStore.write([...writes, { kind: 'put', collection: CHECKPOINTS, doc: this.checkpoint.after(events) }]);
+    await this.readStore.write(withCheckpoint(writes, this.checkpoint.after(events)));
     this.markCommitted(events);
   }
 }

@@ -11,7 +11,7 @@ import { EventStoreUnavailableError, RecordedEvent } from '../eventstore/port';
 import { openKeyStore } from '../privacy/openKeyStore';
 import { PersonalDataCipher } from '../privacy/personalDataCipher';
 import { serviceProjections } from '../projections/catalogue';
-import { eventsProjectedOnce, projectInto, writesOf } from '../projections/projectBatch';
+import { eventsProjectedOnce, projectInto, withCheckpoint } from '../projections/projectBatch';
 import { UnitOfWork } from '../projections/unitOfWork';
 import type { Projection } from '../projections/projection';
 import { versionLayout } from '../projections/readModelVersion';
@@ -114,7 +114,7 @@ async function apply(projector: Projector, request: ApplyRequest, projected: () 
   if (batch.received !== request.eventCount) {
     throw new ReadStoreUnavailableError(`batch ${request.id} arrived incomplete (${batch.received} of ${request.eventCount} events)`);
   }
-  const writes = writesOf(batch.uow, request.checkpoint);
+  const writes = withCheckpoint(batch.uow.writes(), request.checkpoint);
   if (request.pipelined) {
     const committed = projector.writeBehind.commitBehind(writes);
     projected();
