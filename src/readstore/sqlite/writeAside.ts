@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { Doc, ReadStoreUnavailableError, WriteOp } from '../port';
 import { SqliteWriterThread } from '../../shared/sqliteWriterThread';
-import { serialize } from './documents';
+import { idOf, serialize } from './documents';
 import { tableOf } from './names';
 import { configureConnection } from './sqliteReadStore';
 import { createTableSql, DocumentWriters, StatementCache } from './statements';
@@ -63,16 +63,12 @@ export class SqliteWriteAside {
   }
 
   async write(ops: readonly WriteOp[]): Promise<void> {
+    // Ids are checked here: a document without one is the projection's error, where a failure on the writer
+    // thread would be taken for an outage and retried.
     await this.thread.submit(ops.map((op) => (op.kind === 'put' ? [op.collection, idOf(op.doc), op.doc] : [op.collection, op.id, null])));
   }
 
   close(): Promise<void> {
     return this.thread.close();
   }
-}
-
-/** A document's id, checked here: a document without one is the projection's error, not the writer's. */
-function idOf(doc: Doc): string {
-  if (typeof doc?._id !== 'string') throw new TypeError('A document needs a string _id');
-  return doc._id;
 }
