@@ -4,11 +4,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { closedLoop, fixedRate, LoadResult, Target } from './load';
-import { DIST, startChild, stopChild, withRss } from './processes';
+import { cpuUs, DIST, startChild, stopChild, withRss } from './processes';
 import { ReadModelWatch } from './readModelLatency';
 import { round } from './stats';
 import { quantileBound, scrapeAckBuckets } from './serverLatency';
 import { checkTargets } from './targets';
+import { cpuNote, cpuPerEvent, markCpu } from './cpuSplit';
 import { Traffic } from './traffic';
 
 /**
@@ -34,6 +35,8 @@ interface Row {
   rssPeakMiB?: number | null;
   /** Wall time of a phase measured by duration rather than rate (the replay). */
   seconds?: number | null;
+  /** CPU per event (µs): the service's threads and the load generator (this process), from the same phase. */
+  cpuUsPerEvent?: { service: number; generator: number; byThread: Record<string, number> };
   note?: string;
 }
 
@@ -55,10 +58,26 @@ async function ceiling(rows: Row[]): Promise<number> {
   const { child, url } = await startChild(join(DIST, 'bench/koaCeiling.js'), {}, '/');
   const traffic = new Traffic('ceiling');
   const target: Target = { url, path: '/', headers };
+  const cpuOf = () => {
+    const koa = cpuUs(`/proc/${child.pid}/stat`);
+    const generator = process.cpuUsage();
+    return { koa: koa.user + koa.system, generator: generator.user + generator.system };
+  };
+  const before = cpuOf();
   const { result, rss } = await withRss(child.pid, () => closedLoop(target, () => JSON.stringify(traffic.next()), { connections: 64, seconds: SECONDS, maxRequests: 2_000_000 }));
+  const after = cpuOf();
   await stopChild(child);
   const s = summary(result, 1);
-  rows.push({ phase: 'do-nothing Koa endpoint (ceiling)', ...s, ratioToCeiling: 1, rssPeakMiB: round(rss.peakMiB, 0) });
+  const per = (us: number) => round(us / Math.max(1, result.ok), 1) ?? 0;
+  const cpuUsPerEvent = { service: per(after.koa - before.koa), generator: per(after.generator - before.generator), byThread: {} };
+  rows.push({
+    phase: 'do-nothing Koa endpoint (ceiling)',
+    ...s,
+    ratioToCeiling: 1,
+    rssPeakMiB: round(rss.peakMiB, 0),
+    cpuUsPerEvent,
+    note: `CPU µs per request: Koa ${cpuUsPerEvent.service}, load generator ${cpuUsPerEvent.generator}`,
+  });
   return s.eventsPerSecond ?? NaN;
 }
 
@@ -91,9 +110,18 @@ async function sustainedPhases(
     which === 'single'
       ? [() => JSON.stringify(traffic.next()), 64, 1, 'single-call ingest, sustained (64 connections)']
       : [() => JSON.stringify(traffic.batch(100)), 16, 100, 'batched ingest, 100 calls per request (16 connections)'];
+  const before = await markCpu(service.url);
   const run = await withRss(service.child.pid, () => closedLoop(service.target, body, { connections, seconds: SECONDS, maxRequests: 1_000_000 }));
+  const cpu = cpuPerEvent(before, await markCpu(service.url), run.result.ok * perRequest);
   const s = summary(run.result, perRequest);
-  rows.push({ phase: label(text), ...s, ratioToCeiling: ratioOf(s.eventsPerSecond, ceilingRate), rssPeakMiB: round(run.rss.peakMiB, 0) });
+  rows.push({
+    phase: label(text),
+    ...s,
+    ratioToCeiling: ratioOf(s.eventsPerSecond, ceilingRate),
+    rssPeakMiB: round(run.rss.peakMiB, 0),
+    cpuUsPerEvent: { service: cpu.serviceUs, generator: cpu.generatorUs, byThread: Object.fromEntries(cpu.byThread) },
+    note: cpuNote(cpu),
+  });
 }
 
 /** Ingestion alone (RUN_PROJECTIONS=false): what the webhook takes when no read model is built beside it. */
@@ -119,7 +147,9 @@ async function serviceRun(engine: 'sqlite' | 'mongodb', ceilingRate: number, row
     for (const rate of RATES) {
       const traffic = new Traffic(`rate-${rate}-${engine}`);
       const before = await scrapeAckBuckets(url);
+      const cpuBefore = await markCpu(url);
       const run = await withRss(child.pid, () => fixedRate(target, () => JSON.stringify(traffic.next()), { ratePerSecond: rate, seconds: SECONDS, connections: 128 }));
+      const cpu = cpuPerEvent(cpuBefore, await markCpu(url), run.result.ok);
       const after = await scrapeAckBuckets(url);
       const r = summary(run.result, 1);
       rows.push({
@@ -127,7 +157,8 @@ async function serviceRun(engine: 'sqlite' | 'mongodb', ceilingRate: number, row
         ...r,
         ratioToCeiling: ratio(r.eventsPerSecond),
         rssPeakMiB: round(run.rss.peakMiB, 0),
-        note: `inside the service (its ack histogram): p50 ${quantileBound(before, after, 0.5)} ms, p99 ${quantileBound(before, after, 0.99)} ms`,
+        cpuUsPerEvent: { service: cpu.serviceUs, generator: cpu.generatorUs, byThread: Object.fromEntries(cpu.byThread) },
+        note: `inside the service (its ack histogram): p50 ${quantileBound(before, after, 0.5)} ms, p99 ${quantileBound(before, after, 0.99)} ms; ${cpuNote(cpu)}`,
       });
     }
 

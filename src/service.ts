@@ -1,3 +1,4 @@
+import { listenForThreadNames } from './observability/threadCpu';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { ingestSegmentCalls, IngestRequest, IngestSummary } from './commands/ingestSegmentCalls';
@@ -61,6 +62,7 @@ export interface ServiceOverrides {
 }
 
 export async function startServices(config: Config, logger: Logger, overrides: ServiceOverrides = {}): Promise<Services> {
+  listenForThreadNames(); // before the stores start their threads: each names itself once, at its start
   const eventStore = overrides.eventStore ?? (await openEventStore(config));
   const readStore = overrides.readStore ?? (await openReadStore(config, { walCheckpoints: 'background' }));
   const workspaces = await WorkspaceRegistry.open(readStore);

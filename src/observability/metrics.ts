@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { threadCpuSeconds } from './threadCpu';
 import { TallyCounter, TallyHistogram } from './tallies';
 
 /** Outcome of one Segment call at the door. */
@@ -104,6 +105,16 @@ export class ServiceMetrics {
       'A projection whose deferred secondary-index build keeps failing (1): served unindexed, retried with backoff',
       (lag) => (lag.indexes?.state === 'retrying' || lag.indexes?.state === 'failed' ? 1 : 0),
     );
+    new Counter({
+      name: 'thread_cpu_seconds_total',
+      help: 'CPU time of the service\'s threads by role: main (webhooks, API), projector, writer:<file>, wal-checkpointer:<file>, other (V8 and libuv helpers); Linux only',
+      labelNames: ['thread'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [thread, seconds] of threadCpuSeconds()) this.inc({ thread }, seconds);
+      },
+    });
     new Gauge({
       name: 'dead_letters',
       help: 'Dead letters (rejected calls and events projections failed on), by status',

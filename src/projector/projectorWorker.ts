@@ -16,6 +16,7 @@ import { UnitOfWork } from '../projections/unitOfWork';
 import type { Projection } from '../projections/projection';
 import { versionLayout } from '../projections/readModelVersion';
 import { ReadStore, ReadStoreUnavailableError } from '../readstore/port';
+import { nameThisThread } from '../observability/threadCpu';
 import { lowerThisThreadsPriority } from '../shared/threadPriority';
 import { SqliteWriteAside } from '../readstore/sqlite/writeAside';
 import { openReadStore } from '../stores';
@@ -64,6 +65,7 @@ async function start({ config, eventIdsUniqueByConstraint }: ProjectorData): Pro
 // Acknowledgements come first: on a machine whose cores are all busy, this thread runs on what the webhook's
 // thread leaves. Read models then fall behind rather than acks slowing down, and a lag past the limits sheds load
 // at the door (503).
+nameThisThread('projector');
 lowerThisThreadsPriority(10);
 const started = start(workerData as ProjectorData);
 started.catch((error) => post({ kind: 'startFailed', error: carried(error) }));

@@ -7,7 +7,9 @@
  * returns the function that writes one group of requests in one transaction.
  */
 import Database from 'better-sqlite3';
+import { basename } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { nameThisThread } from '../observability/threadCpu';
 
 export interface WriterData {
   readonly filePath: string;
@@ -23,6 +25,7 @@ export type WriterReply<Outcome> = { readonly outcomes: Outcome[] } | { readonly
 const port = parentPort;
 if (!port) throw new Error('sqliteWriterWorker runs as a worker thread');
 const { filePath, writerModule } = workerData as WriterData;
+nameThisThread(`writer:${basename(filePath)}`);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createWriter } = require(writerModule) as { createWriter: WriterFactory<unknown, unknown> };
 const db = new Database(filePath);

@@ -3,7 +3,9 @@
  * into the database on its own connection, so the threads that commit never do it inside a commit.
  */
 import Database from 'better-sqlite3';
+import { basename } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { nameThisThread } from '../observability/threadCpu';
 import { lowerThisThreadsPriority } from './threadPriority';
 
 export interface CheckpointerData {
@@ -17,6 +19,7 @@ export interface CheckpointerData {
 const port = parentPort;
 if (!port) throw new Error('walCheckpointerWorker runs as a worker thread');
 const { filePath, busyIntervalMs, idleIntervalMs } = workerData as CheckpointerData;
+nameThisThread(`wal-checkpointer:${basename(filePath)}`);
 // Copying can wait for spare CPU: acknowledgements and projections come first.
 lowerThisThreadsPriority(10);
 const db = new Database(filePath);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { expect } from 'chai';
 import { group, track } from '../support/segmentCalls';
 import { startTestService, TestService, WEBHOOK } from '../support/testService';
@@ -58,6 +59,22 @@ describe('Prometheus metrics at /metrics', () => {
     expect(sample(text, `replay_processed_events{replay="${id}"}`)).to.equal(done.progress.eventsDone);
     expect(done.progress.eventsDone).to.be.greaterThan(0);
     expect(sample(text, `replay_progress_ratio{replay="${id}"}`)).to.equal(1);
+  });
+
+  it('splits the CPU time by thread: the main thread, each writer, the checkpointers and the projector by name', async function () {
+    if (!existsSync('/proc/thread-self')) this.skip(); // Linux only
+    await service.post(WEBHOOK, [group(), track()]);
+    await service.settled();
+    const text = await scrape();
+    const cpu = (thread: string) => sample(text, `thread_cpu_seconds_total{thread="${thread}"}`);
+    expect(cpu('main')).to.be.greaterThan(0); // this test process has run a while on it
+    // Named by the threads themselves (a thread that has not used a whole clock tick yet shows 0).
+    for (const thread of ['writer:events.db', 'wal-checkpointer:events.db', 'wal-checkpointer:readmodels.db', 'projector']) {
+      expect(cpu(thread), thread).to.be.a('number').and.at.least(0);
+    }
+    // What no thread claims is counted as other, never under a made-up name.
+    const roles = [...text.matchAll(/^thread_cpu_seconds_total\{thread="([^"]+)"\}/gm)].map((m) => m[1]!);
+    for (const role of roles) expect(role).to.match(/^(main|other|projector|writer:[\w.]+|wal-checkpointer:[\w.]+)$/);
   });
 });
 
