@@ -218,14 +218,15 @@ function replay(engine: 'sqlite' | 'mongodb', rows: Row[]): void {
     // The history's last writes are still going to disk: let them land first, so the rebuild is timed on its own
     // work, not on the generator's write-back.
     execFileSync('sync');
-    const rebuilt = JSON.parse(execFileSync(process.execPath, [script, 'rebuild', dataDir], { env, encoding: 'utf8', timeout: 900_000 }).trim().split('\n').pop()!) as { events: number; seconds: number; eventsPerSecond: number; cpuSeconds: number; rssMiB: number[] };
+    const rebuilt = JSON.parse(execFileSync(process.execPath, [script, 'rebuild', dataDir], { env, encoding: 'utf8', timeout: 900_000 }).trim().split('\n').pop()!) as { events: number; seconds: number; eventsPerSecond: number; cpuSeconds: number; threadCpuSeconds: Record<string, number>; rssMiB: number[] };
+    const threads = Object.entries(rebuilt.threadCpuSeconds).filter(([, cpuSeconds]) => cpuSeconds >= 0.5);
     const rss = rebuilt.rssMiB;
     rows.push({
       phase: `replay: rebuild read models over ${generated.events.toLocaleString('en')} events [${engine}]`,
       eventsPerSecond: round(rebuilt.eventsPerSecond, 0),
       seconds: round(rebuilt.seconds, 1),
       rssPeakMiB: Math.max(...rss),
-      note: `${round(rebuilt.seconds, 1)} s; CPU ${round(rebuilt.cpuSeconds, 1)} s (${round((rebuilt.cpuSeconds * 1e6) / rebuilt.events, 0)} µs/event, both threads); RSS at 25/50/75/100%: ${[0.25, 0.5, 0.75, 1].map((q) => rss[Math.min(rss.length - 1, Math.floor(q * (rss.length - 1)))]).join('/')} MiB; history written in ${round(generated.seconds, 1)} s`,
+      note: `${round(rebuilt.seconds, 1)} s; CPU ${round(rebuilt.cpuSeconds, 1)} s (${round((rebuilt.cpuSeconds * 1e6) / rebuilt.events, 0)} µs/event, all threads${threads.length ? `: ${threads.map(([thread, cpuSeconds]) => `${thread} ${round(cpuSeconds, 1)} s`).join(', ')}` : ''}); RSS at 25/50/75/100%: ${[0.25, 0.5, 0.75, 1].map((q) => rss[Math.min(rss.length - 1, Math.floor(q * (rss.length - 1)))]).join('/')} MiB; history written in ${round(generated.seconds, 1)} s`,
     });
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
