@@ -30,16 +30,6 @@ export interface SqliteReadStoreOptions {
 const BLOCKING_LOCK_WAIT_MS = 5;
 
 /**
- * How often the read-model file's log is copied while it grows. The event store's log is copied every 10 ms, for
- * its acknowledgements; read models are written in projector batches that change the same pages again and again
- * (a customer's, the indexes' hot leaves), and each copy also syncs the file: every 100 ms copies such a page once
- * instead of up to ten times (single calls at 2,000/s: the checkpointer's CPU 42-43 -> 18 µs per call, the whole
- * service 689-694 -> 659-666; a 1,000,000-event rebuild unchanged within noise). The log still stays far below
- * SQLite's own checkpoint threshold (10,000 pages), which would otherwise do the copy inside a projector commit.
- */
-const READ_MODEL_CHECKPOINT_INTERVAL_MS = 100;
-
-/**
  * Every connection to the read-model file, the store's and the projector's writer thread's (writeAside.ts), works
  * the same way. `busyTimeoutMs` is how long a statement waits for another connection's lock, holding its thread.
  */
@@ -65,10 +55,7 @@ export async function openSqliteReadStore(filePath: string, options: SqliteReadS
   const lockWaitMs = options.lockWaitMs ?? 15_000;
   const db = translateErrors(() => new Database(filePath));
   configureConnection(db, BLOCKING_LOCK_WAIT_MS);
-  const checkpointer =
-    options.walCheckpoints === 'background' && filePath !== ':memory:'
-      ? new WalCheckpointer(filePath, { busyIntervalMs: READ_MODEL_CHECKPOINT_INTERVAL_MS })
-      : undefined;
+  const checkpointer = options.walCheckpoints === 'background' && filePath !== ':memory:' ? new WalCheckpointer(filePath) : undefined;
   const statements = new StatementCache(db);
   /** Collections whose table exists, with the table's quoted name. */
   const knownTables = new Map<string, string>();
