@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Doc, ReadStore } from '../../src/readstore/port';
+import { type Doc, type ReadStore, ReadStoreUnavailableError } from '../../src/readstore/port';
 import { openSqliteReadStore } from '../../src/readstore/sqlite';
 import { SqliteWriteAside } from '../../src/readstore/sqlite/writeAside';
 
@@ -50,5 +50,25 @@ describe('Read-model writer thread (documents cross as objects, stored as JSON t
     ]).catch((error: unknown) => (refused = error));
     expect(refused).to.be.instanceOf(TypeError);
     expect(await (await store.collection('people')).get('p3')).to.equal(null);
+  });
+
+  it('refuses a document JSON cannot hold (a BigInt, a cycle) as an error of the projection, not an outage, and goes on', async () => {
+    const cyclic: Record<string, unknown> = { _id: 'p6' };
+    cyclic.self = cyclic;
+    for (const unstorable of [{ _id: 'p5', seats: 10n }, cyclic]) {
+      let refused: unknown;
+      await aside.write([
+        { kind: 'put', collection: 'people', doc: { _id: 'p4' } },
+        { kind: 'put', collection: 'people', doc: unstorable as unknown as Doc },
+      ]).catch((error: unknown) => (refused = error));
+      // An outage (ReadStoreUnavailableError) would be retried as it is; this is the batch's own fault.
+      expect(refused).to.be.instanceOf(TypeError);
+      expect(refused).not.to.be.instanceOf(ReadStoreUnavailableError);
+      expect((refused as Error).message).to.contain(`document ${unstorable._id} of people`);
+      expect(await (await store.collection('people')).get('p4')).to.equal(null); // nothing of its batch
+    }
+    // The writer thread is still there, and writes the next batch.
+    await aside.write([{ kind: 'put', collection: 'people', doc: { _id: 'p7', _pos: 1 } as AnyDoc }]);
+    expect(await (await store.collection('people')).get('p7')).to.deep.equal({ _id: 'p7', _pos: 1 });
   });
 });

@@ -16,21 +16,38 @@ type ThreadOp = readonly [collection: string, id: string, doc: Doc | null];
 const LOCK_WAIT_MS = 15_000;
 
 /**
- * Runs on the writer thread (src/shared/sqliteWriterWorker.ts): writes groups of batches, each group in one
- * transaction, in order. The thread is started by the projector thread and shares its lowered priority.
+ * What the writer answers for one batch: null once written, or why the batch was refused (a document JSON cannot
+ * hold, such as a BigInt or a cycle, which structured cloning carried over): the projection's error, not an
+ * outage, and nothing of that batch is written.
  */
-export function createWriter(db: Database.Database): (group: readonly (readonly ThreadOp[])[]) => null[] {
+type BatchOutcome = string | null;
+
+/**
+ * Runs on the writer thread (src/shared/sqliteWriterWorker.ts): writes groups of batches, each group in one
+ * transaction, in order, each batch in a savepoint of its own. The thread is started by the projector thread and
+ * shares its lowered priority.
+ */
+export function createWriter(db: Database.Database): (group: readonly (readonly ThreadOp[])[]) => BatchOutcome[] {
   configureConnection(db, LOCK_WAIT_MS);
   const writers = new DocumentWriters(new StatementCache(db));
   const knownTables = new Set<string>();
-  const writeGroup = db.transaction((group: readonly (readonly ThreadOp[])[]) => {
-    for (const batch of group) {
-      for (const [collection, id, doc] of batch) {
-        if (doc === null) writers.of(collection).delete.run(id);
-        else writers.of(collection).put.run(id, serialize(doc));
-      }
+  const writeBatch = db.transaction((batch: readonly ThreadOp[]) => {
+    for (const [collection, id, doc] of batch) {
+      if (doc === null) writers.of(collection).delete.run(id);
+      else writers.of(collection).put.run(id, serializedOrRefused(collection, id, doc));
     }
   });
+  const writeGroup = db.transaction((group: readonly (readonly ThreadOp[])[]) =>
+    group.map((batch): BatchOutcome => {
+      try {
+        writeBatch(batch);
+        return null;
+      } catch (error) {
+        if (error instanceof Unstorable) return error.message; // its savepoint is rolled back; the others go on
+        throw error; // the store's failure: the whole group fails, as an outage
+      }
+    }),
+  );
   return (group) => {
     // Tables are created before the transaction (as in the read store): a rolled-back group must not take a table
     // with it while its statements stay prepared. The projector creates them at start; this is for safety.
@@ -40,9 +57,18 @@ export function createWriter(db: Database.Database): (group: readonly (readonly 
         knownTables.add(collection);
       }
     }
-    writeGroup(group);
-    return group.map(() => null);
+    return writeGroup(group);
   };
+}
+
+class Unstorable extends Error {}
+
+function serializedOrRefused(collection: string, id: string, doc: Doc): string {
+  try {
+    return serialize(doc);
+  } catch (error) {
+    throw new Unstorable(`document ${id} of ${collection} cannot be stored as JSON: ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -53,7 +79,7 @@ export function createWriter(db: Database.Database): (group: readonly (readonly 
  * 3.2 s of serializing moved off it, 4-10% of wall time in two alternating runs).
  */
 export class SqliteWriteAside {
-  private readonly thread: SqliteWriterThread<readonly ThreadOp[], null>;
+  private readonly thread: SqliteWriterThread<readonly ThreadOp[], BatchOutcome>;
 
   constructor(filePath: string) {
     this.thread = new SqliteWriterThread(
@@ -64,8 +90,10 @@ export class SqliteWriteAside {
 
   async write(ops: readonly WriteOp[]): Promise<void> {
     // Ids are checked here: a document without one is the projection's error, where a failure on the writer
-    // thread would be taken for an outage and retried.
-    await this.thread.submit(ops.map((op) => (op.kind === 'put' ? [op.collection, idOf(op.doc), op.doc] : [op.collection, op.id, null])));
+    // thread would be taken for an outage and retried. A document JSON cannot hold is found there, and answered as
+    // the projection's error too (a TypeError, as the read store's own write throws).
+    const refused = await this.thread.submit(ops.map((op) => (op.kind === 'put' ? [op.collection, idOf(op.doc), op.doc] : [op.collection, op.id, null])));
+    if (refused !== null) throw new TypeError(refused);
   }
 
   close(): Promise<void> {
