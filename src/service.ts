@@ -1,4 +1,3 @@
-import { listenForThreadNames } from './observability/threadCpu';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { ingestSegmentCalls, IngestRequest, IngestSummary } from './commands/ingestSegmentCalls';
@@ -15,6 +14,7 @@ import { readModelCustomerDirectory } from './projections/attribution/readModelD
 import { LiveMonitor } from './live/liveMonitor';
 import { serviceProjections } from './projections/catalogue';
 import { ProjectionRunner, RunnerOptions } from './projections/runner';
+import { listenForThreadNames } from './observability/threadCpu';
 import { ProjectorThread } from './projector/projectorThread';
 import { Reliability, startReliability } from './reliability/reliability';
 import type { ReadStore } from './readstore/port';

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { BroadcastChannel, isMainThread } from 'node:worker_threads';
+import { thisThreadsId } from '../shared/threadPriority';
 
 /**
  * CPU time per thread of the service, by role. The work is spread over threads (webhooks on the main thread,
@@ -20,15 +21,6 @@ interface ThreadName {
   readonly role: string;
 }
 
-function thisThreadsId(): number | undefined {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    return Number.isInteger(tid) && tid > 0 ? tid : undefined;
-  } catch {
-    return undefined; // not Linux
-  }
-}
-
 /** Called first thing by a worker thread: its role, as /metrics will name it. */
 export function nameThisThread(role: string): void {
   const tid = thisThreadsId();
@@ -38,7 +30,7 @@ export function nameThisThread(role: string): void {
   channel.close();
 }
 
-/** Thread ids by role, as the workers announced them; one per process, opened before any worker starts. */
+/** The role of each thread id, as the workers announced it; one per process, heard from before any worker starts. */
 let names: Map<number, string> | undefined;
 
 /**
