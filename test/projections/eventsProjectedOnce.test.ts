@@ -1,6 +1,4 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { customerIdForGroup, eventIdForMessage } from '../../src/domain/ids';
 import type { RecordedEvent } from '../../src/eventstore/port';
@@ -9,10 +7,9 @@ import { createAttributionProjection } from '../../src/projections/attribution/a
 import { CUSTOMERS, CustomerDoc, docId, SEGMENT_EVENTS } from '../../src/projections/attribution/documents';
 import { eventsProjectedOnce, projectBatch } from '../../src/projections/projectBatch';
 import { ProjectedDoc, UnitOfWork } from '../../src/projections/unitOfWork';
-import type { ReadStore } from '../../src/readstore/port';
-import { openSqliteReadStore } from '../../src/readstore/sqlite';
 import { countingReadStore } from '../support/countingReadStore';
 import { flakyEventStore } from '../support/flakyEventStore';
+import { freshReadStorePerTest } from '../support/freshReadStore';
 
 /** A track call of `acme`'s user, filed under the customer its group creates, as the log holds it at `position`. */
 function trackCall(position: number, streamName: string): RecordedEvent {
@@ -33,24 +30,14 @@ function trackCall(position: number, streamName: string): RecordedEvent {
 }
 
 describe('Events projected once (embedded engines: no look-up of rows no event can have written yet)', () => {
-  let dir: string;
-  let readStore: ReadStore;
-
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cscx-once-'));
-    readStore = await openSqliteReadStore(join(dir, 'readmodels.db'));
-  });
-  afterEach(async () => {
-    await readStore.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const fresh = freshReadStorePerTest('cscx-once-');
 
   it('holds only for an event store with ids unique by constraint and a read store that writes atomically', async () => {
-    const eventStore = await openSqliteEventStore(join(dir, 'events.db'));
+    const eventStore = await openSqliteEventStore(join(fresh.dir, 'events.db'));
     try {
-      expect(eventsProjectedOnce(eventStore, readStore)).to.equal(true);
+      expect(eventsProjectedOnce(eventStore, fresh.store)).to.equal(true);
       // A store without the guarantee (a wrapper here; EventStoreDB, MongoDB) keeps the look-ups.
-      expect(eventsProjectedOnce(flakyEventStore(eventStore).store, readStore)).to.equal(false);
+      expect(eventsProjectedOnce(flakyEventStore(eventStore).store, fresh.store)).to.equal(false);
       expect(eventsProjectedOnce(eventStore, { atomicWrites: undefined })).to.equal(false);
     } finally {
       await eventStore.close();
@@ -58,9 +45,9 @@ describe('Events projected once (embedded engines: no look-up of rows no event c
   });
 
   it('then reads nothing for the rows of a batch\'s events, and otherwise finds a row already written', async () => {
-    const rows = await readStore.collection<ProjectedDoc>(SEGMENT_EVENTS);
+    const rows = await fresh.store.collection<ProjectedDoc>(SEGMENT_EVENTS);
     await rows.put({ _id: 'e-written', _pos: 1 });
-    const { store, asked } = countingReadStore(readStore);
+    const { store, asked } = countingReadStore(fresh.store);
 
     const once = new UnitOfWork(store, (name) => name, { eventsProjectedOnce: true });
     await once.prefetchEventDocs(SEGMENT_EVENTS, ['e-new', 'e-written']);
@@ -77,11 +64,11 @@ describe('Events projected once (embedded engines: no look-up of rows no event c
     const attribution = createAttributionProjection();
     const first = trackCall(1, 'identity-default.u_ann');
     const copy = trackCall(7, 'customer-default.acme');
-    await projectBatch(readStore, attribution, (name) => name, [first], { _id: 'attribution', position: 1, updatedAt: '2026-11-01T10:00:01.000Z' }, 0, false);
-    await projectBatch(readStore, attribution, (name) => name, [copy], { _id: 'attribution', position: 7, updatedAt: '2026-11-01T10:00:02.000Z' }, 0, false);
+    await projectBatch(fresh.store, attribution, (name) => name, [first], { _id: 'attribution', position: 1, updatedAt: '2026-11-01T10:00:01.000Z' }, 0, false);
+    await projectBatch(fresh.store, attribution, (name) => name, [copy], { _id: 'attribution', position: 7, updatedAt: '2026-11-01T10:00:02.000Z' }, 0, false);
 
-    const customer = await (await readStore.collection<CustomerDoc>(CUSTOMERS)).get(docId('default', customerIdForGroup('default', 'acme')));
+    const customer = await (await fresh.store.collection<CustomerDoc>(CUSTOMERS)).get(docId('default', customerIdForGroup('default', 'acme')));
     expect(customer?.eventCount).to.equal(1);
-    expect(await (await readStore.collection(SEGMENT_EVENTS)).count({})).to.equal(1);
+    expect(await (await fresh.store.collection(SEGMENT_EVENTS)).count({})).to.equal(1);
   });
 });

@@ -1,29 +1,19 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Doc, type ReadStore, ReadStoreUnavailableError } from '../../src/readstore/port';
-import { openSqliteReadStore } from '../../src/readstore/sqlite';
+import { type Doc, ReadStoreUnavailableError } from '../../src/readstore/port';
 import { SqliteWriteAside } from '../../src/readstore/sqlite/writeAside';
+import { freshReadStorePerTest } from '../support/freshReadStore';
 
 /** Documents here carry any fields. */
 type AnyDoc = Doc & Record<string, unknown>;
 
 describe('Read-model writer thread (documents cross as objects, stored as JSON there)', () => {
-  let dir: string;
-  let store: ReadStore;
   let aside: SqliteWriteAside;
+  // The writer thread's connection is closed before the store's, and the folder goes last.
+  const fresh = freshReadStorePerTest('cscx-aside-', () => aside.close());
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cscx-aside-'));
-    store = await openSqliteReadStore(join(dir, 'readmodels.db'));
-    await store.collection('people');
-    aside = new SqliteWriteAside(join(dir, 'readmodels.db'));
-  });
-  afterEach(async () => {
-    await aside.close();
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await fresh.store.collection('people');
+    aside = new SqliteWriteAside(fresh.file);
   });
 
   it('stores each document as the read store would: nested values, a "__proto__" key as data, no undefined fields', async () => {
@@ -34,7 +24,7 @@ describe('Read-model writer thread (documents cross as objects, stored as JSON t
     ]);
     await aside.write([{ kind: 'delete', collection: 'people', id: 'p2' }]);
 
-    const people = await store.collection<AnyDoc>('people');
+    const people = await fresh.store.collection<AnyDoc>('people');
     const p1 = await people.get('p1');
     expect(p1).to.deep.equal({ _id: 'p1', traits: JSON.parse('{"__proto__":{"admin":true},"plan":"pro"}'), seen: ['2026-11-01'], _pos: 3 });
     expect(Object.prototype.hasOwnProperty.call(p1?.traits, '__proto__')).to.equal(true);
@@ -49,7 +39,7 @@ describe('Read-model writer thread (documents cross as objects, stored as JSON t
       { kind: 'put', collection: 'people', doc: { name: 'no id' } as unknown as Doc },
     ]).catch((error: unknown) => (refused = error));
     expect(refused).to.be.instanceOf(TypeError);
-    expect(await (await store.collection('people')).get('p3')).to.equal(null);
+    expect(await (await fresh.store.collection('people')).get('p3')).to.equal(null);
   });
 
   it('refuses a document JSON cannot hold (a BigInt, a cycle) as an error of the projection, not an outage, and goes on', async () => {
@@ -65,10 +55,10 @@ describe('Read-model writer thread (documents cross as objects, stored as JSON t
       expect(refused).to.be.instanceOf(TypeError);
       expect(refused).not.to.be.instanceOf(ReadStoreUnavailableError);
       expect((refused as Error).message).to.contain(`document ${unstorable._id} of people`);
-      expect(await (await store.collection('people')).get('p4')).to.equal(null); // nothing of its batch
+      expect(await (await fresh.store.collection('people')).get('p4')).to.equal(null); // nothing of its batch
     }
     // The writer thread is still there, and writes the next batch.
     await aside.write([{ kind: 'put', collection: 'people', doc: { _id: 'p7', _pos: 1 } as AnyDoc }]);
-    expect(await (await store.collection('people')).get('p7')).to.deep.equal({ _id: 'p7', _pos: 1 });
+    expect(await (await fresh.store.collection('people')).get('p7')).to.deep.equal({ _id: 'p7', _pos: 1 });
   });
 });

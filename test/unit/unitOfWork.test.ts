@@ -1,11 +1,8 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Collection, Doc, ReadStore } from '../../src/readstore/port';
-import { openSqliteReadStore } from '../../src/readstore/sqlite';
 import { ProjectedDoc, UnitOfWork } from '../../src/projections/unitOfWork';
 import { countingReadStore } from '../support/countingReadStore';
+import { freshReadStorePerTest } from '../support/freshReadStore';
 
 interface Counter extends ProjectedDoc {
   readonly count: number;
@@ -18,20 +15,10 @@ const increment = (uow: UnitOfWork, id: string, position: number) =>
   uow.update<Counter>('counters', id, position, (doc) => ({ _id: id, count: (doc?.count ?? 0) + 1 }));
 
 describe('UnitOfWork (one batch of a projection)', () => {
-  let dir: string;
-  let store: ReadStore;
-
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cscx-uow-'));
-    store = await openSqliteReadStore(join(dir, 'readmodels.db'));
-  });
-  afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const fresh = freshReadStorePerTest('cscx-uow-');
 
   it('reads a document once and writes it once however many events of the batch change it', async () => {
-    const { store: counted, lookups } = countingReadStore(store);
+    const { store: counted, lookups } = countingReadStore(fresh.store);
     const uow = new UnitOfWork(counted, (name) => name);
     for (let position = 1; position <= 50; position++) await increment(uow, 'acme', position);
 
@@ -43,7 +30,7 @@ describe('UnitOfWork (one batch of a projection)', () => {
   });
 
   it('writes documents in the order of their last change, into the physical collections', async () => {
-    const uow = new UnitOfWork(store, (name) => `v2_${name}`);
+    const uow = new UnitOfWork(fresh.store, (name) => `v2_${name}`);
     await increment(uow, 'a', 1);
     await increment(uow, 'b', 2);
     uow.put('notes', { _id: 'n1' });
@@ -60,8 +47,8 @@ describe('UnitOfWork (one batch of a projection)', () => {
 
   it('skips events a stored document has seen (a re-delivered batch counts nothing twice)', async () => {
     const stored: Counter = { _id: 'acme', count: 3, _pos: 3 };
-    await store.write([{ kind: 'put', collection: 'counters', doc: stored }]);
-    const uow = new UnitOfWork(store, (name) => name);
+    await fresh.store.write([{ kind: 'put', collection: 'counters', doc: stored }]);
+    const uow = new UnitOfWork(fresh.store, (name) => name);
     await uow.prefetch('counters', ['acme', 'missing']);
     for (let position = 2; position <= 5; position++) await increment(uow, 'acme', position);
     await increment(uow, 'missing', 4);
@@ -73,7 +60,7 @@ describe('UnitOfWork (one batch of a projection)', () => {
   });
 
   it('applies every change one event makes to the same document', async () => {
-    const uow = new UnitOfWork(store, (name) => name);
+    const uow = new UnitOfWork(fresh.store, (name) => name);
     await increment(uow, 'acme', 7);
     await increment(uow, 'acme', 7);
     expect(putDocs(uow)).to.deep.equal([{ _id: 'acme', count: 2, _pos: 7 }]);
@@ -81,9 +68,9 @@ describe('UnitOfWork (one batch of a projection)', () => {
 
   it('leaves a document it was given as it is when a change returns it unchanged (it may be the previous batch\'s)', async () => {
     const shared: Counter = Object.freeze({ _id: 'acme', count: 3, _pos: 3 });
-    const collection = await store.collection<Counter>('counters');
+    const collection = await fresh.store.collection<Counter>('counters');
     const sharing: ReadStore = {
-      ...store,
+      ...fresh.store,
       collection: async <T extends Doc>() => ({ ...collection, get: async () => shared, getMany: async () => [shared] }) as never as Collection<T>,
     };
     const uow = new UnitOfWork(sharing, (name) => name);
@@ -95,7 +82,7 @@ describe('UnitOfWork (one batch of a projection)', () => {
   });
 
   it('answers get with the document as last changed, and a failing change as a rejection', async () => {
-    const uow = new UnitOfWork(store, (name) => name);
+    const uow = new UnitOfWork(fresh.store, (name) => name);
     await increment(uow, 'acme', 1);
     expect(await uow.get('counters', 'acme')).to.deep.equal({ _id: 'acme', count: 1, _pos: 1 });
     await increment(uow, 'acme', 2);
@@ -111,7 +98,7 @@ describe('UnitOfWork (one batch of a projection)', () => {
   });
 
   it('deletes a document changed earlier in the batch with a single delete', async () => {
-    const uow = new UnitOfWork(store, (name) => name);
+    const uow = new UnitOfWork(fresh.store, (name) => name);
     await increment(uow, 'acme', 1);
     await uow.update<Counter>('counters', 'acme', 2, () => null);
     expect(uow.writes()).to.deep.equal([{ kind: 'delete', collection: 'counters', id: 'acme' }]);
